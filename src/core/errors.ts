@@ -1,0 +1,78 @@
+/**
+ * Typed errors with stable codes. Every edge (CLI exit status, HTTP status) maps codes
+ * through one table; nothing branches on a message.
+ */
+
+export const ERROR_CODES = [
+  // usage and references
+  'USAGE',
+  'INVALID_REFERENCE',
+  'UNSUPPORTED_TRANSPORT',
+  // image structure
+  'IMAGE_NOT_FOUND',
+  'MANIFEST_INVALID',
+  'MANIFEST_UNKNOWN',
+  'BLOB_MISSING',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PLATFORM_NOT_FOUND',
+  'DIGEST_MISMATCH',
+  'DIGEST_INVALID',
+  // layer content
+  'LAYER_CORRUPT',
+  'LAYER_TRUNCATED',
+  'UNSAFE_PATH',
+  'SYMLINK_LOOP',
+  'FILE_TOO_LARGE',
+  'DECOMPRESSION_BOMB',
+  'ARCHIVE_INVALID',
+  // registry
+  'AUTH_FAILED',
+  'AUTH_REQUIRED',
+  'REGISTRY_ERROR',
+  'NETWORK_ERROR',
+  'INSECURE_REGISTRY',
+  // local files
+  'FILE_NOT_FOUND',
+  'FILE_UNREADABLE',
+  'OUTPUT_FAILED',
+  // catch-all
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface PortcullisErrorOptions {
+  code: ErrorCode;
+  message: string;
+  /** What the user should do next. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** Base error for everything Portcullis throws on purpose. */
+export class PortcullisError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(opts: PortcullisErrorOptions) {
+    super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'PortcullisError';
+    this.code = opts.code;
+    this.hint = opts.hint;
+  }
+}
+
+/** Shorthand constructor. */
+export function fail(code: ErrorCode, message: string, hint?: string, cause?: unknown): never {
+  throw new PortcullisError({ code, message, hint, cause });
+}
+
+export function isPortcullisError(err: unknown): err is PortcullisError {
+  return err instanceof PortcullisError;
+}
+
+/** Exit status per error code: 2 for usage/input errors, 3 for internal errors. */
+export function exitCodeFor(err: unknown): number {
+  if (isPortcullisError(err)) return err.code === 'INTERNAL' ? 3 : 2;
+  return 3;
+}
