@@ -1,6 +1,8 @@
 // Bundles the CLI into dist/cli.js (one file, fast start). Native/wasm-heavy packages stay external.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
   entryPoints: ['src/cli/main.ts'],
@@ -13,5 +15,6 @@ await build({
   packages: 'external',
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
+  define: { __PORTCULLIS_VERSION__: JSON.stringify(pkg.version) },
 });
 chmodSync('dist/cli.js', 0o755);

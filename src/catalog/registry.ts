@@ -1,0 +1,7 @@
+/**
+ * Every cataloger, in one explicit table (no self-registration). OS detection (`os-release`)
+ * always runs and is not listed here.
+ */
+import type { Cataloger } from './types.js';
+
+export const CATALOGERS: readonly Cataloger[] = [];

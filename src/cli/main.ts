@@ -1,0 +1,50 @@
+/** The `portcullis` command line: thin commands over the modules. */
+import { Command, CommanderError } from 'commander';
+import { PortcullisError } from '../core/errors.js';
+import { reportError } from './output.js';
+import { sbomCommand } from './sbom.js';
+import { TOOL_VERSION } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('portcullis')
+    .description('Container and Kubernetes supply-chain security: SBOMs of images and directories.')
+    .version(TOOL_VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.addCommand(sbomCommand().exitOverride());
+  program.addHelpText(
+    'after',
+    `
+Exit status: 0 ok, 2 usage or input error, 3 internal error.
+Errors print a stable code, e.g. "error [DIGEST_MISMATCH]: ...", and a hint.`,
+  );
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof PortcullisError) return reportError(err);
+    return reportError(err);
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /(?:cli\.js|main\.ts)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.exitCode = reportError(err);
+    },
+  );
+}

@@ -1,0 +1,36 @@
+/** Writing command output to stdout or a file (atomically), and reporting errors. */
+import { rename, writeFile, unlink } from 'node:fs/promises';
+import pc from 'picocolors';
+import { exitCodeFor, isPortcullisError, PortcullisError } from '../core/errors.js';
+
+export async function writeOutput(text: string, file: string | undefined): Promise<void> {
+  if (!file || file === '-') {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+    return;
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw new PortcullisError({ code: 'OUTPUT_FAILED', message: `Cannot write "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'Check that the directory exists and is writable.', cause: err });
+  }
+}
+
+/** Prints an error as `error [CODE]: message` plus a hint, and returns the exit status. */
+export function reportError(err: unknown, stream: NodeJS.WriteStream = process.stderr): number {
+  const color = stream.isTTY && !process.env.NO_COLOR;
+  const red = color ? pc.red : (s: string) => s;
+  const dim = color ? pc.dim : (s: string) => s;
+  if (isPortcullisError(err)) {
+    stream.write(`${red('error')} [${err.code}]: ${err.message}\n`);
+    if (err.hint) stream.write(`${dim('hint:')} ${err.hint}\n`);
+    if (process.env.PORTCULLIS_DEBUG && err.cause) stream.write(`${String((err.cause as Error)?.stack ?? err.cause)}\n`);
+  } else {
+    stream.write(`${red('error')} [INTERNAL]: ${(err as Error)?.message ?? String(err)}\n`);
+    stream.write(`${dim('hint:')} This is a bug in portcullis; please report it with the command you ran (set PORTCULLIS_DEBUG=1 for a stack trace).\n`);
+    if (process.env.PORTCULLIS_DEBUG) stream.write(`${(err as Error)?.stack ?? ''}\n`);
+  }
+  return exitCodeFor(err);
+}

@@ -1,0 +1,78 @@
+/**
+ * The directory walker for `rootfs:PATH`: the same collector as for layers, over a live tree.
+ * Symlinks are recorded, never followed; /proc, /sys and /dev are skipped when scanning `/`.
+ */
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PortcullisError } from '../core/errors.js';
+import type { LayerAnalysis } from '../catalog/layer-analysis.js';
+import type { Cataloger } from '../catalog/types.js';
+import type { EntryType } from '../oci/layer-reader.js';
+import { LayerCollector } from './analyse-layer.js';
+
+const SKIP_AT_ROOT = new Set(['proc', 'sys', 'dev', 'run']);
+
+export interface AnalyseRootfsOptions {
+  onFile?: (path: string) => void;
+  /** Extra root-relative paths to skip (e.g. the cache directory). */
+  skip?: string[];
+}
+
+export async function analyseRootfs(root: string, catalogers: readonly Cataloger[], opts: AnalyseRootfsOptions = {}): Promise<LayerAnalysis> {
+  const abs = resolve(root);
+  const st = await lstat(abs).catch(() => undefined);
+  if (!st?.isDirectory()) throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `"${root}" is not a directory`, hint: 'rootfs: expects a directory tree, e.g. rootfs:/ or rootfs:./unpacked.' });
+  const collector = new LayerCollector(catalogers);
+  const skip = new Set(opts.skip ?? []);
+  const isSlash = abs === '/';
+  const stack: string[] = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    let names: string[];
+    try {
+      names = await readdir(join(abs, rel));
+    } catch (err) {
+      collector.analysis.unknowns.push({ path: rel, cataloger: 'rootfs', reason: `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      continue;
+    }
+    names.sort();
+    for (const name of names) {
+      const path = rel ? `${rel}/${name}` : name;
+      if ((isSlash && rel === '' && SKIP_AT_ROOT.has(name)) || skip.has(path)) continue;
+      const full = join(abs, path);
+      let s;
+      try {
+        s = await lstat(full);
+      } catch {
+        continue;
+      }
+      const type: EntryType = s.isFile() ? 'file' : s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'symlink' : 'other';
+      const h = { path, type, mode: s.mode, size: type === 'file' ? s.size : 0, uid: s.uid, gid: s.gid, ...(type === 'symlink' ? { linkname: await readlink(full).catch(() => '') } : {}) };
+      const want = collector.onEntry(h);
+      if (type === 'dir') stack.push(path);
+      if (!want) continue;
+      opts.onFile?.(path);
+      if (s.size > want.limit) {
+        collector.onTooLarge(h, want.limit);
+        continue;
+      }
+      let content: Buffer;
+      try {
+        const fh = await open(full, 'r');
+        try {
+          content = Buffer.alloc(Math.min(s.size, want.limit));
+          const { bytesRead } = await fh.read(content, 0, content.length, 0);
+          content = content.subarray(0, bytesRead);
+        } finally {
+          await fh.close();
+        }
+      } catch (err) {
+        collector.analysis.unknowns.push({ path, cataloger: 'rootfs', reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        continue;
+      }
+      if (want.sniff && !want.sniff(content.subarray(0, 65536))) continue;
+      collector.onContent(h, content);
+    }
+  }
+  return collector.analysis;
+}
