@@ -31,7 +31,7 @@ export function addImageOptions(cmd: Command): Command {
     .addOption(new Option('--cache-dir <dir>', 'layer cache directory').env('PORTCULLIS_CACHE_DIR'))
     .option('--no-cache', 'do not read or write the layer cache')
     .option('--max-layer-size <bytes>', 'largest uncompressed layer to read (suffixes K, M, G)', '64G')
-    .option('--max-ratio <n>', 'largest compression ratio accepted for layers over 256 MiB', '1000')
+    .option('--max-ratio <n>', 'largest compression ratio accepted for layers over 256 MiB', '500')
     .option('-q, --quiet', 'no progress or warnings on stderr');
 }
 
@@ -54,7 +54,7 @@ export function imageOptionsFrom(flags: ImageFlags): CatalogTargetOptions {
   if (flags.insecure) opts.insecure = true;
   if (flags.cacheDir) opts.cacheDir = flags.cacheDir;
   if (flags.cache === false) opts.noCache = true;
-  const ratio = Number(flags.maxRatio ?? '1000');
+  const ratio = Number(flags.maxRatio ?? '500');
   if (!Number.isFinite(ratio) || ratio < 1) throw new PortcullisError({ code: 'USAGE', message: `Invalid --max-ratio "${flags.maxRatio}"`, hint: 'Use a number >= 1.' });
   opts.limits = { maxLayerBytes: parseSize(flags.maxLayerSize ?? '64G'), maxRatio: ratio };
   return opts;

@@ -98,7 +98,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   maxLayerBytes: 64 * 1024 ** 3,
-  maxRatio: 1000,
+  maxRatio: 500,
   ratioFloorBytes: 256 * 1024 ** 2,
 };
 

@@ -4,6 +4,7 @@
 import { PortcullisError } from '../core/errors.js';
 import { VerifyingStream, verifyBuffer } from './digest.js';
 import {
+  checkImageManifest,
   hostPlatform,
   parseImageConfig,
   parseManifestOrIndex,
@@ -11,7 +12,7 @@ import {
   type Descriptor,
   type ImageIndex,
 } from './manifest.js';
-import { MEDIA_TYPES } from './media-types.js';
+import { layerCompression, MEDIA_TYPES } from './media-types.js';
 import { MAX_METADATA_BYTES, type ImageSource, type ResolvedImage, type ResolveOptions } from './source.js';
 import { blobPath, type FileStore } from './store.js';
 
@@ -75,6 +76,7 @@ export class OciLayoutSource implements ImageSource {
     const parsed = parseManifestOrIndex(await this.readBlob(desc, 'manifest'), desc.mediaType);
     if (parsed.kind !== 'manifest') throw new PortcullisError({ code: 'MANIFEST_INVALID', message: 'Nested indexes are too deep', hint: 'The layout is malformed.' });
     const manifest = parsed.manifest;
+    checkImageManifest(manifest, (t) => layerCompression(t) !== undefined);
     const config = parseImageConfig(await this.readBlob(manifest.config, 'config'));
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
       throw new PortcullisError({ code: 'MANIFEST_INVALID', message: `The manifest lists ${manifest.layers.length} layers but the config ${config.rootfs.diff_ids.length} diff_ids`, hint: 'The image is malformed.' });

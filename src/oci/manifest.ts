@@ -172,3 +172,28 @@ export function selectPlatform(index: ImageIndex, want: Platform): Descriptor {
     hint: 'Choose one of the available platforms with --platform OS/ARCH[/VARIANT].',
   });
 }
+
+const IMAGE_CONFIG_TYPES = new Set<string>([MEDIA_TYPES.ociConfig, MEDIA_TYPES.dockerConfig]);
+
+/**
+ * Checks that a manifest describes a container image: an image config and layers of a tar
+ * media type. Artifacts (Helm charts, WASM, signatures) are refused with UNSUPPORTED_MEDIA_TYPE.
+ */
+export function checkImageManifest(m: ImageManifest, layerTypeKnown: (t: string) => boolean): void {
+  if (!IMAGE_CONFIG_TYPES.has(m.config.mediaType)) {
+    throw new PortcullisError({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: `Not a container image: config media type is "${m.config.mediaType}"`,
+      hint: 'This reference points at an OCI artifact (e.g. a Helm chart or signature), not an image.',
+    });
+  }
+  m.layers.forEach((l, i) => {
+    if (!layerTypeKnown(l.mediaType)) {
+      throw new PortcullisError({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `Layer ${i} has unsupported media type "${l.mediaType}"`,
+        hint: 'Only tar layers (plain, gzip or zstd) can be read; this image may be an artifact or use a foreign layer format.',
+      });
+    }
+  });
+}

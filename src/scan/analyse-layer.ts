@@ -43,6 +43,14 @@ export class LayerCollector {
       this.linkFacts(h);
       return undefined;
     }
+    if (h.type === 'other' && h.size > 0) {
+      // e.g. GNU sparse files: content not readable as a plain stream.
+      const cand = { path: h.path, mode: h.mode, size: h.size };
+      for (const c of this.catalogers) {
+        if (c.wants(cand)) this.analysis.unknowns.push({ path: h.path, cataloger: c.id, reason: 'UNSUPPORTED_ENTRY: tar entry of an unsupported type (e.g. GNU sparse file); not read' });
+      }
+      return undefined;
+    }
     if (h.type !== 'file') return undefined;
     return this.want(h);
   }

@@ -1,6 +1,7 @@
 /** `docker://` image source on the registry client. */
 import { PortcullisError } from '../../core/errors.js';
-import { hostPlatform, parseImageConfig, parseManifestOrIndex, selectPlatform } from '../manifest.js';
+import { checkImageManifest, hostPlatform, parseImageConfig, parseManifestOrIndex, selectPlatform } from '../manifest.js';
+import { layerCompression } from '../media-types.js';
 import { formatDockerReference, type DockerReference } from '../reference.js';
 import { MAX_METADATA_BYTES, type ImageSource, type ResolvedImage, type ResolveOptions } from '../source.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
@@ -33,6 +34,7 @@ export class RegistrySource implements ImageSource {
     }
     if (parsed.kind !== 'manifest') throw new PortcullisError({ code: 'MANIFEST_INVALID', message: 'Nested indexes are too deep', hint: 'The image is malformed.' });
     const manifest = parsed.manifest;
+    checkImageManifest(manifest, (t) => layerCompression(t) !== undefined);
     const config = parseImageConfig(await this.client.getBlob(repo, manifest.config.digest, MAX_METADATA_BYTES));
     if (config.rootfs.diff_ids.length !== manifest.layers.length) {
       throw new PortcullisError({ code: 'MANIFEST_INVALID', message: `The manifest lists ${manifest.layers.length} layers but the config ${config.rootfs.diff_ids.length} diff_ids`, hint: 'The image is malformed.' });
