@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { reportError } from './output.js';
+import { inspectCommand } from './inspect.js';
 import { sbomCommand } from './sbom.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.addCommand(sbomCommand().exitOverride());
+  program.addCommand(inspectCommand().exitOverride());
   program.addHelpText(
     'after',
     `

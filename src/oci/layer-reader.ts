@@ -102,6 +102,10 @@ function mapError(err: unknown, what: string): unknown {
   return err;
 }
 
+function swallowEntryError(): void {
+  // The error is reported once, by the pipeline's rejection.
+}
+
 const WH_PREFIX = '.wh.';
 const WH_OPAQUE = '.wh..wh..opq';
 
@@ -121,6 +125,9 @@ export async function readLayer(source: Readable, visitor: LayerVisitor, opts: R
   const extract = tarExtract();
 
   extract.on('entry', (header, stream, next) => {
+    // When the layer fails mid-entry, tar-stream destroys the entry stream with the same error
+    // that rejects the pipeline below; that rejection is where it is reported.
+    stream.on('error', swallowEntryError);
     let h: EntryHeader;
     let want: Want | undefined;
     try {

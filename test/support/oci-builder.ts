@@ -23,7 +23,7 @@ export function sha256(b: Buffer): string {
 export async function makeTar(entries: TarEntrySpec[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve, reject) => {
     p.on('end', () => resolve());
     p.on('error', reject);
@@ -32,11 +32,10 @@ export async function makeTar(entries: TarEntrySpec[]): Promise<Buffer> {
     const type = e.type ?? 'file';
     const content = typeof e.content === 'string' ? Buffer.from(e.content) : e.content;
     await new Promise<void>((resolve, reject) => {
-      p.entry(
-        { name: e.name, type, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), mtime: new Date(0), ...(e.linkname ? { linkname: e.linkname } : {}) },
-        type === 'file' ? (content ?? Buffer.alloc(0)) : undefined,
-        (err) => (err ? reject(err) : resolve()),
-      );
+      const header = { name: e.name, type, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), mtime: new Date(0), ...(e.linkname ? { linkname: e.linkname } : {}) };
+      const cb = (err?: Error | null) => (err ? reject(err) : resolve());
+      if (type === 'file') p.entry(header, content ?? Buffer.alloc(0), cb);
+      else p.entry(header, cb);
     });
   }
   p.finalize();
