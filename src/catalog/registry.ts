@@ -2,6 +2,7 @@
  * Every cataloger, in one explicit table (no self-registration). OS detection (`os-release`)
  * always runs and is not listed here.
  */
+import { dpkgCataloger } from './dpkg/cataloger.js';
 import type { Cataloger } from './types.js';
 
-export const CATALOGERS: readonly Cataloger[] = [];
+export const CATALOGERS: readonly Cataloger[] = [dpkgCataloger as Cataloger];

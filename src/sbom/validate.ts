@@ -54,14 +54,21 @@ function cdxValidator(version: string): ValidateFunction {
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const dir = cdxSchemaDir();
-  const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
+  const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true, logger: false });
   addFormats(ajv);
-  ajv.addSchema(loadJson(join(dir, 'spdx.SNAPSHOT.schema.json')), 'spdx.schema.json');
-  ajv.addSchema(loadJson(join(dir, 'jsf-0.82.SNAPSHOT.schema.json')), 'jsf-0.82.schema.json');
-  try {
-    ajv.addSchema(loadJson(join(dir, 'cryptography-defs.SNAPSHOT.schema.json')), 'cryptography-defs.schema.json');
-  } catch {
-    // only 1.7 needs it
+  ajv.addFormat('iri-reference', true);
+  ajv.addFormat('idn-email', true);
+  // The bundled bom schemas refer to their siblings as `*.SNAPSHOT.schema.json`; register each
+  // sibling under both names.
+  for (const name of ['spdx', 'jsf-0.82', 'cryptography-defs']) {
+    let schema: Record<string, unknown>;
+    try {
+      schema = loadJson(join(dir, `${name}.SNAPSHOT.schema.json`));
+    } catch {
+      continue;
+    }
+    ajv.addSchema(schema);
+    ajv.addSchema({ ...schema, $id: `http://cyclonedx.org/schema/${name}.SNAPSHOT.schema.json` });
   }
   const v = ajv.compile(loadJson(join(dir, `bom-${version}.SNAPSHOT.schema.json`)));
   cdxValidators.set(version, v);
