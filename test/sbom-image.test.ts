@@ -107,6 +107,15 @@ describe.each(transports)('sbom via %s', (name, target) => {
     expect(report.packages.some((p) => p.type === 'deb' && p.name === removed)).toBe(false);
   });
 
+  it('finds exactly the npm packages `npm ls --all` listed, less the one removed in an upper layer', () => {
+    const removed = readFileSync(fx.removedNpm, 'utf8').trim();
+    const expected = npmLsSet(fx.expectedNpmLs).filter((p) => !p.startsWith(`${removed}@`));
+    expect(npmLsSet(fx.expectedNpmLs).length).toBe(expected.length + 1);
+    const found = [...new Set(report.packages.filter((p) => p.type === 'npm').map((p) => `${p.name}@${p.version}`))].sort();
+    expect(found).toEqual(expected);
+    expect(report.packages.filter((p) => p.type === 'npm').every((p) => p.foundBy === 'npm-installed')).toBe(true);
+  });
+
   it('detects the OS', () => {
     expect(report.os).toMatchObject({ id: 'debian', versionId: '12' });
     expect(report.packages.find((p) => p.name === 'bash')?.purl).toMatch(/^pkg:deb\/debian\/bash@[^?]+\?arch=amd64&distro=debian-12$/);
@@ -125,6 +134,14 @@ describe.each(transports)('sbom via %s', (name, target) => {
       expect(layers[1]!.createdBy).toContain('apt-get install');
     });
   }
+});
+
+describe('intermediate image (before the removal layer)', () => {
+  it('has every npm package npm ls lists and the dpkg package removed later', () => {
+    const rep = sbomJson(`oci:${fx.ociLayout}:l3`, ['--no-cache']);
+    expect([...new Set(rep.packages.filter((p) => p.type === 'npm').map((p) => `${p.name}@${p.version}`))].sort()).toEqual(npmLsSet(fx.expectedNpmLs));
+    expect(rep.packages.filter((p) => p.type === 'deb').map((p) => `${p.name} ${p.version}`).sort()).toEqual(lines(fx.expectedDpkgLayer2));
+  });
 });
 
 describe('image identity and formats', () => {

@@ -23,8 +23,18 @@ export class MergedView {
         // A non-directory replacing a directory hides everything below it.
         if (prev && prev.type === 'dir' && e.type !== 'dir') this.removeChildren(e.path);
         this.entries.set(e.path, { ...e, layer: index });
+        this.addParents(e.path, index);
       }
     });
+  }
+
+  /** Tars may omit directory entries; the directories still exist. */
+  private addParents(path: string, layer: number): void {
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
+      const parent = path.slice(0, i);
+      if (this.entries.has(parent)) return;
+      this.entries.set(parent, { path: parent, type: 'dir', mode: 0o40755, size: 0, uid: 0, gid: 0, layer });
+    }
   }
 
   private removeChildren(dir: string): void {
