@@ -5,6 +5,8 @@
 import { dpkgCataloger } from './dpkg/cataloger.js';
 import { npmInstalledCataloger } from './npm/installed.js';
 import { npmLockCataloger, pnpmLockCataloger, yarnLockCataloger } from './npm/lockfiles.js';
+import { pythonInstalledCataloger } from './python/installed.js';
+import { pythonLockCataloger } from './python/lockfiles.js';
 import type { Cataloger } from './types.js';
 
 export const CATALOGERS: readonly Cataloger[] = [
@@ -13,4 +15,6 @@ export const CATALOGERS: readonly Cataloger[] = [
   npmLockCataloger,
   yarnLockCataloger,
   pnpmLockCataloger,
+  pythonInstalledCataloger,
+  pythonLockCataloger,
 ] as Cataloger[];
