@@ -7,6 +7,7 @@ import { npmInstalledCataloger } from './npm/installed.js';
 import { npmLockCataloger, pnpmLockCataloger, yarnLockCataloger } from './npm/lockfiles.js';
 import { pythonInstalledCataloger } from './python/installed.js';
 import { pythonLockCataloger } from './python/lockfiles.js';
+import { javaArchiveCataloger } from './java/cataloger.js';
 import type { Cataloger } from './types.js';
 
 export const CATALOGERS: readonly Cataloger[] = [
@@ -17,4 +18,5 @@ export const CATALOGERS: readonly Cataloger[] = [
   pnpmLockCataloger,
   pythonInstalledCataloger,
   pythonLockCataloger,
+  javaArchiveCataloger,
 ] as Cataloger[];
