@@ -8,6 +8,7 @@ import { npmLockCataloger, pnpmLockCataloger, yarnLockCataloger } from './npm/lo
 import { pythonInstalledCataloger } from './python/installed.js';
 import { pythonLockCataloger } from './python/lockfiles.js';
 import { javaArchiveCataloger } from './java/cataloger.js';
+import { goBinaryCataloger, goModCataloger } from './go/cataloger.js';
 import type { Cataloger } from './types.js';
 
 export const CATALOGERS: readonly Cataloger[] = [
@@ -19,4 +20,6 @@ export const CATALOGERS: readonly Cataloger[] = [
   pythonInstalledCataloger,
   pythonLockCataloger,
   javaArchiveCataloger,
+  goBinaryCataloger,
+  goModCataloger,
 ] as Cataloger[];
