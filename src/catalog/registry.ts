@@ -9,10 +9,15 @@ import { pythonInstalledCataloger } from './python/installed.js';
 import { pythonLockCataloger } from './python/lockfiles.js';
 import { javaArchiveCataloger } from './java/cataloger.js';
 import { goBinaryCataloger, goModCataloger } from './go/cataloger.js';
+import { apkCataloger } from './apk/cataloger.js';
+import { composerInstalledCataloger, composerLockCataloger } from './php/cataloger.js';
+import { gemfileLockCataloger, gemInstalledCataloger } from './ruby/cataloger.js';
+import { cargoLockCataloger } from './rust/cataloger.js';
 import type { Cataloger } from './types.js';
 
 export const CATALOGERS: readonly Cataloger[] = [
   dpkgCataloger,
+  apkCataloger,
   npmInstalledCataloger,
   npmLockCataloger,
   yarnLockCataloger,
@@ -22,4 +27,9 @@ export const CATALOGERS: readonly Cataloger[] = [
   javaArchiveCataloger,
   goBinaryCataloger,
   goModCataloger,
+  cargoLockCataloger,
+  gemfileLockCataloger,
+  gemInstalledCataloger,
+  composerLockCataloger,
+  composerInstalledCataloger,
 ] as Cataloger[];
