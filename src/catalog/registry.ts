@@ -13,11 +13,13 @@ import { apkCataloger } from './apk/cataloger.js';
 import { composerInstalledCataloger, composerLockCataloger } from './php/cataloger.js';
 import { gemfileLockCataloger, gemInstalledCataloger } from './ruby/cataloger.js';
 import { cargoLockCataloger } from './rust/cataloger.js';
+import { rpmCataloger } from './rpm/cataloger.js';
 import type { Cataloger } from './types.js';
 
 export const CATALOGERS: readonly Cataloger[] = [
   dpkgCataloger,
   apkCataloger,
+  rpmCataloger,
   npmInstalledCataloger,
   npmLockCataloger,
   yarnLockCataloger,
