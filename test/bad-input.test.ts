@@ -230,7 +230,7 @@ describe('bad input through the CLI', () => {
   });
 
   it('a wanted file over the size cap becomes a FILE_TOO_LARGE unknown, memory stays bounded', async () => {
-    const big = Buffer.alloc(80 * 1024 * 1024, 0x20);
+    const big = Buffer.alloc(160 * 1024 * 1024, 0x20);
     const tar = await makeTar([osRelease, { name: 'var/lib/dpkg/status', content: big }]);
     const target = layout({ layers: [gzLayer(tar)] });
     const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'sbom', target, '--format', 'json', '--no-cache', '--quiet'], { encoding: 'utf8', timeout: 60_000 });

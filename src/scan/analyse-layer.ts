@@ -43,7 +43,7 @@ export class LayerCollector {
       this.linkFacts(h);
       return undefined;
     }
-    if (h.type === 'other' && h.size > 0) {
+    if (h.type === 'other') {
       // e.g. GNU sparse files: content not readable as a plain stream.
       const cand = { path: h.path, mode: h.mode, size: h.size };
       for (const c of this.catalogers) {
