@@ -12,4 +12,9 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
+  {
+    // Ambient declarations of third-party modules and vitest reporters must use default exports.
+    files: ['src/types/**/*.d.ts', 'test/support/summary-reporter.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 );

@@ -3,7 +3,7 @@
  * the real tools' own listings, whiteouts, layer attribution, schema validity, the layer cache,
  * and registry auth — all through the built CLI.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +163,34 @@ describe('image identity and formats', () => {
     const res = validate(doc);
     expect(res.errors).toEqual([]);
     expect(res.valid).toBe(true);
+  });
+
+  it('the JSON report of the real image validates against its published schema', async () => {
+    const { default: Ajv } = await import('ajv');
+    const { default: addFormats } = await import('ajv-formats');
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'src', 'report', 'schemas', 'portcullis-report-v1.schema.json'), 'utf8')));
+    const ok = validate(sbomJson(`oci:${fx.ociLayout}:app`));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('finds the Python, Java and Go packages of their layers', () => {
+    const rep = sbomJson(`oci-archive:${fx.ociArchive}`);
+    const layerIndex = (p: Pkg) => rep.artifact.layers.find((l) => l.diffId === p.locations[0]!.layerDiffId)?.index;
+    const oracle = execFileSync('python3', ['-c', `import importlib.metadata as m\nfor d in m.distributions(path=[${JSON.stringify(join(fx.rootfsApp, 'usr/lib/python3/dist-packages'))}]):\n  print(d.metadata['Name'].lower().replace('_','-'), d.version)`], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+    const pypi = rep.packages.filter((p) => p.type === 'pypi');
+    expect(pypi.map((p) => `${p.name.toLowerCase().replace(/_/g, '-')} ${p.version}`).sort()).toEqual(oracle);
+    expect(pypi.every((p) => layerIndex(p) === 1)).toBe(true);
+    const maven = rep.packages.filter((p) => p.type === 'maven').map((p) => p.purl);
+    expect(maven).toContain('pkg:maven/org.apache.commons/commons-lang3@3.12.0');
+    expect(maven.some((p) => p.startsWith('pkg:maven/org.slf4j/slf4j-api@'))).toBe(true);
+    const go = rep.packages.filter((p) => p.type === 'golang');
+    const goVersion = /: (go\S+)/.exec(readFileSync(fx.expectedGo, 'utf8'))![1]!.slice(2);
+    expect(go.map((p) => p.purl).sort()).toEqual(['pkg:golang/example.com/greet@v0.1.0', 'pkg:golang/example.com/hello', `pkg:golang/stdlib@${goVersion}`]);
+    expect(go.every((p) => layerIndex(p) === 3 && p.locations[0]!.path === '/usr/local/bin/hello')).toBe(true);
+    expect(rep.packages.filter((p) => p.type === 'npm').every((p) => layerIndex(p) === 2)).toBe(true);
   });
 
   it('writes to -o FILE and prints a table by default', () => {

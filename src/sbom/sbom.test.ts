@@ -95,3 +95,18 @@ describe('SBOM formats', () => {
     expect(res.errors.join()).toMatch(/creationInfo/);
   });
 });
+
+describe('JSON report schema', () => {
+  it('the golden report validates and a broken one does not', async () => {
+    const { default: Ajv } = await import('ajv');
+    const { default: addFormats } = await import('ajv-formats');
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'report', 'schemas', 'portcullis-report-v1.schema.json'), 'utf8'));
+    const validate = ajv.compile(schema);
+    const doc = JSON.parse(readFileSync(join(GOLDEN, 'sample.json.json'), 'utf8'));
+    expect(validate(doc)).toBe(true);
+    doc.packages[0].type = 'exe';
+    expect(validate(doc)).toBe(false);
+  });
+});

@@ -49,10 +49,8 @@ export const CYCLONEDX_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6'] as const;
 function cdxValidator(version: string): ValidateFunction {
   const hit = cdxValidators.get(version);
   if (hit) return hit;
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const Ajv = require('ajv').default as typeof import('ajv').default;
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const dir = cdxSchemaDir();
   const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true, logger: false });
   addFormats(ajv);
@@ -89,11 +87,9 @@ export function validateCycloneDx(doc: unknown): ValidationResult {
 /** Validates an SPDX 2.3 JSON document. */
 export function validateSpdx(doc: unknown): ValidationResult {
   if (!spdxValidator) {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const Ajv2019 = require('ajv/dist/2019').default as typeof import('ajv').default;
+      const Ajv2019 = require('ajv/dist/2019').default as typeof import('ajv').default;
     const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    const ajv = new Ajv2019({ strict: false, allErrors: false });
+      const ajv = new Ajv2019({ strict: false, allErrors: false });
     addFormats(ajv);
     spdxValidator = ajv.compile(loadJson(spdxSchemaPath()));
   }
