@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateJsonReport } from '../src/report/validate.js';
 import { validateCycloneDx, validateSpdx } from '../src/sbom/validate.js';
 import { ensureFixtures, type FixturePaths } from './support/fixtures.js';
 import { pushWithSkopeo, startRegistry, startRegistryWithAuth, type Registry } from './support/registry.js';
@@ -165,15 +166,8 @@ describe('image identity and formats', () => {
     expect(res.valid).toBe(true);
   });
 
-  it('the JSON report of the real image validates against its published schema', async () => {
-    const { default: Ajv } = await import('ajv');
-    const { default: addFormats } = await import('ajv-formats');
-    const ajv = new Ajv({ strict: false });
-    addFormats(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'src', 'report', 'schemas', 'portcullis-report-v1.schema.json'), 'utf8')));
-    const ok = validate(sbomJson(`oci:${fx.ociLayout}:app`));
-    expect(validate.errors ?? []).toEqual([]);
-    expect(ok).toBe(true);
+  it('the JSON report of the real image validates against its published schema', () => {
+    expect(validateJsonReport(sbomJson(`oci:${fx.ociLayout}:app`))).toEqual({ valid: true, errors: [] });
   });
 
   it('finds the Python, Java and Go packages of their layers', () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CatalogResult, Package } from '../core/types.js';
 import { SBOM_FORMATS } from '../report/formats.js';
+import { validateJsonReport } from '../report/validate.js';
 import { validateCycloneDx, validateSpdx } from './validate.js';
 
 const GOLDEN = join(import.meta.dirname, '..', '..', 'test', 'golden', 'sbom');
@@ -97,16 +98,10 @@ describe('SBOM formats', () => {
 });
 
 describe('JSON report schema', () => {
-  it('the golden report validates and a broken one does not', async () => {
-    const { default: Ajv } = await import('ajv');
-    const { default: addFormats } = await import('ajv-formats');
-    const ajv = new Ajv({ strict: false });
-    addFormats(ajv);
-    const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'report', 'schemas', 'portcullis-report-v1.schema.json'), 'utf8'));
-    const validate = ajv.compile(schema);
+  it('the golden report validates and a broken one does not', () => {
     const doc = JSON.parse(readFileSync(join(GOLDEN, 'sample.json.json'), 'utf8'));
-    expect(validate(doc)).toBe(true);
+    expect(validateJsonReport(doc)).toEqual({ valid: true, errors: [] });
     doc.packages[0].type = 'exe';
-    expect(validate(doc)).toBe(false);
+    expect(validateJsonReport(doc).valid).toBe(false);
   });
 });
