@@ -177,6 +177,8 @@ describe('image identity and formats', () => {
     const pypi = rep.packages.filter((p) => p.type === 'pypi');
     expect(pypi.map((p) => `${p.name.toLowerCase().replace(/_/g, '-')} ${p.version}`).sort()).toEqual(oracle);
     expect(pypi.every((p) => layerIndex(p) === 1)).toBe(true);
+    // Installed by dpkg: marked so vulnerability matching defers to Debian's advisories.
+    expect((pypi.find((p) => p.name === 'requests') as Pkg & { metadata?: Record<string, string> }).metadata?.osPackage).toBe('deb:python3-requests');
     const maven = rep.packages.filter((p) => p.type === 'maven').map((p) => p.purl);
     expect(maven).toContain('pkg:maven/org.apache.commons/commons-lang3@3.12.0');
     expect(maven.some((p) => p.startsWith('pkg:maven/org.slf4j/slf4j-api@'))).toBe(true);

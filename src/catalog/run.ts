@@ -136,6 +136,8 @@ export function catalogLayers(opts: CatalogLayersOptions): CatalogLayersResult {
     }
   }
 
+  markOsOwned(packages);
+
   layers.forEach((layer, index) => {
     const info = layerInfos[index];
     for (const u of layer.unknowns) {
@@ -151,6 +153,30 @@ export function catalogLayers(opts: CatalogLayersOptions): CatalogLayersResult {
   });
 
   return { ...(os ? { os } : {}), packages, unknowns, view };
+}
+
+const OS_TYPES = new Set(['deb', 'rpm', 'apk']);
+
+/**
+ * Language packages installed by the OS package manager (e.g. Debian's python3-requests ships
+ * requests' egg-info) are marked with `metadata.osPackage`, so vulnerability matching can defer to
+ * the distribution's advisories, which know its backported fixes.
+ */
+function markOsOwned(packages: Package[]): void {
+  const owner = new Map<string, string>();
+  for (const p of packages) {
+    if (!OS_TYPES.has(p.type) || !p.files) continue;
+    for (const f of p.files) if (!owner.has(f)) owner.set(f, `${p.type}:${p.name}`);
+  }
+  if (owner.size === 0) return;
+  for (const p of packages) {
+    if (OS_TYPES.has(p.type)) continue;
+    const path = p.locations[0]?.path;
+    if (!path) continue;
+    // The metadata file itself, or (for egg-info/dist-info directories) the directory.
+    const hit = owner.get(path) ?? owner.get(path.slice(0, path.lastIndexOf('/')));
+    if (hit) p.metadata = { ...p.metadata, osPackage: hit };
+  }
 }
 
 function deletes(layer: LayerAnalysis, path: string): boolean {
