@@ -1,8 +1,10 @@
 /**
  * The directory walker for `rootfs:PATH`: the same collector as for layers, over a live tree.
  * Symlinks are recorded, never followed; /proc, /sys and /dev are skipped when scanning `/`.
+ * Synchronous fs calls: a tree walk is millions of tiny syscalls, and the promise API's thread-pool
+ * round trip per call costs more than the calls themselves.
  */
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PortcullisError } from '../core/errors.js';
 import type { LayerAnalysis } from '../catalog/layer-analysis.js';
@@ -20,7 +22,12 @@ export interface AnalyseRootfsOptions {
 
 export async function analyseRootfs(root: string, catalogers: readonly Cataloger[], opts: AnalyseRootfsOptions = {}): Promise<LayerAnalysis> {
   const abs = resolve(root);
-  const st = await lstat(abs).catch(() => undefined);
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    st = undefined;
+  }
   if (!st?.isDirectory()) throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `"${root}" is not a directory`, hint: 'rootfs: expects a directory tree, e.g. rootfs:/ or rootfs:./unpacked.' });
   const collector = new LayerCollector(catalogers);
   const skip = new Set(opts.skip ?? []);
@@ -30,7 +37,7 @@ export async function analyseRootfs(root: string, catalogers: readonly Cataloger
     const rel = stack.pop()!;
     let names: string[];
     try {
-      names = await readdir(join(abs, rel));
+      names = readdirSync(join(abs, rel));
     } catch (err) {
       collector.analysis.unknowns.push({ path: rel, cataloger: 'rootfs', reason: `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
       continue;
@@ -42,12 +49,12 @@ export async function analyseRootfs(root: string, catalogers: readonly Cataloger
       const full = join(abs, path);
       let s;
       try {
-        s = await lstat(full);
+        s = lstatSync(full);
       } catch {
         continue;
       }
       const type: EntryType = s.isFile() ? 'file' : s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'symlink' : 'other';
-      const h = { path, type, mode: s.mode, size: type === 'file' ? s.size : 0, uid: s.uid, gid: s.gid, ...(type === 'symlink' ? { linkname: await readlink(full).catch(() => '') } : {}) };
+      const h = { path, type, mode: s.mode, size: type === 'file' ? s.size : 0, uid: s.uid, gid: s.gid, ...(type === 'symlink' ? { linkname: safeReadlink(full) } : {}) };
       const want = collector.onEntry(h);
       if (type === 'dir') stack.push(path);
       if (!want) continue;
@@ -58,13 +65,13 @@ export async function analyseRootfs(root: string, catalogers: readonly Cataloger
       }
       let content: Buffer;
       try {
-        const fh = await open(full, 'r');
+        const fd = openSync(full, 'r');
         try {
           content = Buffer.alloc(Math.min(s.size, want.limit));
-          const { bytesRead } = await fh.read(content, 0, content.length, 0);
+          const bytesRead = readSync(fd, content, 0, content.length, 0);
           content = content.subarray(0, bytesRead);
         } finally {
-          await fh.close();
+          closeSync(fd);
         }
       } catch (err) {
         collector.analysis.unknowns.push({ path, cataloger: 'rootfs', reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
@@ -75,4 +82,12 @@ export async function analyseRootfs(root: string, catalogers: readonly Cataloger
     }
   }
   return collector.analysis;
+}
+
+function safeReadlink(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return '';
+  }
 }
