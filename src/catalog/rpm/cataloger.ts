@@ -1,14 +1,16 @@
 /**
  * RPM packages from the sqlite rpmdb (`var/lib/rpm/rpmdb.sqlite`,
  * `usr/lib/sysimage/rpm/rpmdb.sqlite`), as used by Fedora 33+, RHEL/UBI 9, Rocky/Alma 9,
- * Amazon Linux 2023 and openSUSE. The Berkeley DB (`Packages`) and ndb (`Packages.db`) formats of
- * older releases are recognised and reported as unknowns: not read yet.
+ * Amazon Linux 2023 and openSUSE, and from the Berkeley DB hash `Packages` of RHEL/CentOS 7-8,
+ * UBI 8 and Amazon Linux 2. The ndb format (`Packages.db`, SUSE) is recognised and reported as an
+ * unknown: not read yet.
  */
 import { PackageURL } from 'packageurl-js';
 import { normaliseLicenses } from '../license.js';
 import { distroQualifier } from '../os/cataloger.js';
 import { defineCataloger, type PackageDraft } from '../types.js';
 import { parseRpmHeader, parseSourceRpm, type RpmHeader } from './header.js';
+import { readBdbHashValues } from './bdb.js';
 import { SqliteReader } from './sqlite.js';
 
 const DIRS = ['var/lib/rpm/', 'usr/lib/sysimage/rpm/', 'usr/share/rpm/'];
@@ -40,6 +42,16 @@ export function readSqliteRpmdb(buf: Buffer): RpmHeader[] {
   return out;
 }
 
+/** Header blobs stored as the values of the Berkeley DB `Packages` hash (key = instance number). */
+export function readBdbRpmdb(buf: Buffer): RpmHeader[] {
+  const out: RpmHeader[] = [];
+  for (const v of readBdbHashValues(buf)) {
+    if (v.length < 16) continue; // rpm keeps a 4-byte "next instance" record under key 0
+    out.push(parseRpmHeader(v));
+  }
+  return out;
+}
+
 export const rpmCataloger = defineCataloger<RpmHeader[]>({
   id: 'rpm',
   version: 1,
@@ -52,7 +64,8 @@ export const rpmCataloger = defineCataloger<RpmHeader[]>({
   },
   parse(file) {
     if (file.path.endsWith('rpmdb.sqlite')) return readSqliteRpmdb(file.content);
-    throw new Error(`${file.path.endsWith('.db') ? 'ndb' : 'Berkeley DB'} rpmdb format is not supported yet; packages in it are not listed`);
+    if (file.path.endsWith('/Packages')) return readBdbRpmdb(file.content);
+    throw new Error('ndb rpmdb format is not supported yet; packages in it are not listed');
   },
   assemble(facts, ctx) {
     const drafts: PackageDraft[] = [];

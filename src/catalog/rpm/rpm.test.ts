@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCatalogers } from '../testing.js';
-import { readSqliteRpmdb, rpmCataloger } from './cataloger.js';
+import { readBdbRpmdb, readSqliteRpmdb, rpmCataloger } from './cataloger.js';
+import { SqliteReader } from './sqlite.js';
 import { parseSourceRpm } from './header.js';
 
 let top: string;
@@ -36,6 +37,33 @@ beforeAll(() => {
 
 afterAll(() => rmSync(top, { recursive: true, force: true }));
 
+describe('Berkeley DB rpmdb', () => {
+  it('reads the same headers from a Berkeley DB hash Packages file written by db_load', () => {
+    // rpm here only writes sqlite; Berkeley DB itself (db5.3_load) writes the hash database that
+    // rpm 4.x used, holding the same header blobs under 4-byte instance keys, plus rpm's key-0 record.
+    const headers = headerBlobs(readFileSync(dbFile));
+    const hex = (b: Buffer) => ' ' + b.toString('hex');
+    const key = (n: number) => {
+      const k = Buffer.alloc(4);
+      k.writeUInt32LE(n);
+      return k;
+    };
+    const lines = ['VERSION=3', 'format=bytevalue', 'type=hash', 'db_pagesize=4096', 'HEADER=END', hex(key(0)), hex(key(headers.length + 1))];
+    headers.forEach((h, i) => lines.push(hex(key(i + 1)), hex(h)));
+    lines.push('DATA=END', '');
+    const input = join(top, 'bdb.txt');
+    writeFileSync(input, lines.join('\n'));
+    const out = join(top, 'Packages');
+    execFileSync('db5.3_load', ['-f', input, out]);
+    const fromBdb = readBdbRpmdb(readFileSync(out)).map((h) => `${h.name} ${h.epoch ?? 0}:${h.version}-${h.release}`).sort();
+    const fromSqlite = readSqliteRpmdb(readFileSync(dbFile)).map((h) => `${h.name} ${h.epoch ?? 0}:${h.version}-${h.release}`).sort();
+    expect(fromBdb).toEqual(fromSqlite);
+    expect(readBdbRpmdb(readFileSync(out)).find((h) => h.name === 'pc-gamma')!.files).toHaveLength(401);
+    const r = runCatalogers([[{ path: 'etc/os-release', content: 'ID="centos"\nVERSION_ID="7"\n' }, { path: 'var/lib/rpm/Packages', content: readFileSync(out) }]], [rpmCataloger]);
+    expect(r.packages.map((p) => p.purl).sort()[0]).toBe('pkg:rpm/centos/pc-alpha@1.2.3-5.fc39?arch=x86_64&distro=centos-7');
+  });
+});
+
 describe('sqlite rpmdb', () => {
   it('lists what rpm -qa lists, with epochs, source rpms, licenses and files', () => {
     const oracle = execFileSync('rpm', ['--dbpath', join(top, 'db'), '-qa', '--qf', '%{NAME}|%{EPOCHNUM}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}|%{LICENSE}\\n'], { encoding: 'utf8' })
@@ -60,15 +88,21 @@ describe('sqlite rpmdb', () => {
     expect(alpha.licenses).toEqual(['MIT AND (Apache-2.0 OR BSD-3-Clause)']);
   });
 
-  it('a corrupt rpmdb is an unknown; Berkeley DB and ndb are reported as not read', () => {
+  it('a corrupt rpmdb is an unknown; ndb is reported as not read', () => {
     const bad = Buffer.from(readFileSync(dbFile).subarray(0, 5000));
-    const r = runCatalogers([[{ path: 'var/lib/rpm/rpmdb.sqlite', content: bad }, { path: 'var/lib/rpm/Packages', content: 'x' }]], [rpmCataloger]);
+    const r = runCatalogers([[{ path: 'var/lib/rpm/rpmdb.sqlite', content: bad }, { path: 'var/lib/rpm/Packages', content: Buffer.alloc(4096, 1) }, { path: 'usr/lib/sysimage/rpm/Packages.db', content: 'x' }]], [rpmCataloger]);
     expect(r.packages).toEqual([]);
-    expect(r.unknowns.map((u) => u.path).sort()).toEqual(['/var/lib/rpm/Packages', '/var/lib/rpm/rpmdb.sqlite']);
-    expect(r.unknowns.find((u) => u.path.endsWith('Packages'))!.reason).toMatch(/not supported/);
+    expect(r.unknowns.map((u) => u.path).sort()).toEqual(['/usr/lib/sysimage/rpm/Packages.db', '/var/lib/rpm/Packages', '/var/lib/rpm/rpmdb.sqlite']);
+    expect(r.unknowns.find((u) => u.path.endsWith('Packages.db'))!.reason).toMatch(/not supported/);
   });
 
   it('parses source rpm names', () => {
     expect(parseSourceRpm('openssl-3.0.7-24.el9.src.rpm')).toEqual({ name: 'openssl', version: '3.0.7-24.el9' });
   });
 });
+
+/** The raw header blobs of an rpmdb.sqlite, in instance order. */
+function headerBlobs(buf: Buffer): Buffer[] {
+  const db = new SqliteReader(buf);
+  return [...db.rows(db.tableRoot('Packages')!)].map((row) => row.find((v): v is Buffer => Buffer.isBuffer(v))!);
+}
