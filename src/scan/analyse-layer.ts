@@ -16,6 +16,8 @@ export class LayerCollector {
   private pending: Cataloger[] = [];
   /** Facts by path for hardlink resolution within the layer. */
   private readonly factPaths = new Map<string, { id: string; value: unknown }[]>();
+  /** Mode and size of files that produced facts (a hardlink entry carries neither). */
+  private readonly factFiles = new Map<string, { mode: number; size: number }>();
 
   constructor(private readonly catalogers: readonly Cataloger[]) {}
 
@@ -57,8 +59,9 @@ export class LayerCollector {
 
   private linkFacts(h: EntryHeader): void {
     const target = this.factPaths.get(h.linkname!);
-    if (!target) return;
-    const cand = { path: h.path, mode: h.mode, size: h.size };
+    const info = this.factFiles.get(h.linkname!);
+    if (!target || !info) return;
+    const cand = { path: h.path, mode: info.mode, size: info.size };
     for (const c of this.catalogers) {
       if (!c.wants(cand)) continue;
       const hit = target.find((t) => t.id === c.id);
@@ -79,7 +82,10 @@ export class LayerCollector {
       if (c.sniff && !c.sniff(head)) continue;
       try {
         const value = c.parse({ path: h.path, mode: h.mode, size: h.size, content });
-        if (value !== null && value !== undefined) this.addFact(c.id, h.path, value);
+        if (value !== null && value !== undefined) {
+          this.addFact(c.id, h.path, value);
+          this.factFiles.set(h.path, { mode: h.mode, size: h.size });
+        }
       } catch (err) {
         this.analysis.unknowns.push({ path: h.path, cataloger: c.id, reason: err instanceof Error ? err.message : String(err) });
       }

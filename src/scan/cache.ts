@@ -10,7 +10,7 @@ import type { LayerAnalysis } from '../catalog/layer-analysis.js';
 import type { Cataloger } from '../catalog/types.js';
 
 /** Bump when the LayerAnalysis shape or the walker's behaviour changes. */
-const ANALYSIS_FORMAT = 1;
+const ANALYSIS_FORMAT = 2;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PORTCULLIS_CACHE_DIR) return env.PORTCULLIS_CACHE_DIR;
