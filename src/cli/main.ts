@@ -4,6 +4,7 @@ import { PortcullisError } from '../core/errors.js';
 import { reportError } from './output.js';
 import { inspectCommand } from './inspect.js';
 import { sbomCommand } from './sbom.js';
+import { versionCommand } from './version-compare.js';
 import { TOOL_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.addCommand(sbomCommand().exitOverride());
   program.addCommand(inspectCommand().exitOverride());
+  program.addCommand(versionCommand().exitOverride());
   program.addHelpText(
     'after',
     `

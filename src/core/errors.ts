@@ -6,6 +6,7 @@
 export const ERROR_CODES = [
   // usage and references
   'USAGE',
+  'INVALID_VERSION',
   'INVALID_REFERENCE',
   'UNSUPPORTED_TRANSPORT',
   // image structure
