@@ -1,0 +1,76 @@
+/**
+ * OSV range evaluation, checked by hand at every boundary of real advisories, plus the spec's
+ * event kinds (last_affected, limit, SEMVER, withdrawn).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateOsv, parseOsv, type OsvRecord } from './osv.js';
+
+const data = (f: string) => parseOsv(readFileSync(join(import.meta.dirname, 'testdata', f), 'utf8'));
+
+describe('GHSA-c2qf-rxjj-qqgw (semver ReDoS, npm): three ranges', () => {
+  const rec = data('GHSA-c2qf-rxjj-qqgw.json');
+  it.each([
+    ['0.0.1', true, ['5.7.2']],
+    ['5.7.1', true, ['5.7.2']],
+    ['5.7.2', false, []],
+    ['5.7.3', false, []],
+    ['6.0.0', true, ['6.3.1']],
+    ['6.3.0', true, ['6.3.1']],
+    ['6.3.1', false, []],
+    ['7.0.0-rc.1', false, []],
+    ['7.0.0', true, ['7.5.2']],
+    ['7.5.1', true, ['7.5.2']],
+    ['7.5.2', false, []],
+    ['7.5.4', false, []],
+  ])('semver@%s affected=%s', (v, affected, fixed) => {
+    const r = evaluateOsv(rec, 'npm', 'semver', v);
+    expect(r.affected).toBe(affected);
+    expect(r.fixedVersions).toEqual(fixed);
+  });
+  it('another package of the same name in another ecosystem is not affected', () => {
+    expect(evaluateOsv(rec, 'PyPI', 'semver', '1.0.0').affected).toBe(false);
+  });
+});
+
+describe('PYSEC-2023-74 (requests, PyPI): ECOSYSTEM range + versions list, GIT range ignored', () => {
+  const rec = data('PYSEC-2023-74.yaml');
+  it.each([
+    ['2.2.1', false],
+    ['2.3.0', true],
+    ['2.28.1', true],
+    ['2.30.0', true],
+    ['2.31.0', false],
+    ['2.31.0rc1', true],
+    ['2.32.3', false],
+  ])('requests %s affected=%s', (v, affected) => {
+    expect(evaluateOsv(rec, 'PyPI', 'Requests', v).affected).toBe(affected);
+  });
+  it('reports aliases', () => expect(rec.aliases).toEqual(['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q']));
+});
+
+describe('OSV spec event kinds', () => {
+  const rec = (events: object[], extra: Partial<OsvRecord> = {}, type = 'ECOSYSTEM'): OsvRecord => ({ id: 'TEST-1', affected: [{ package: { ecosystem: 'Go', name: 'example.com/m' }, ranges: [{ type, events }] }], ...extra });
+  it.each([
+    [[{ introduced: '0' }, { last_affected: 'v1.2.3' }], 'v1.2.3', true],
+    [[{ introduced: '0' }, { last_affected: 'v1.2.3' }], 'v1.2.4-0.20200101000000-abcdefabcdef', false],
+    [[{ introduced: 'v1.0.0' }, { fixed: 'v1.1.0' }, { introduced: 'v2.0.0' }, { fixed: 'v2.0.5' }], 'v1.5.0', false],
+    [[{ introduced: 'v1.0.0' }, { fixed: 'v1.1.0' }, { introduced: 'v2.0.0' }, { fixed: 'v2.0.5' }], 'v2.0.4', true],
+    [[{ introduced: '0' }, { limit: 'v3.0.0' }], 'v3.0.0', false],
+    [[{ introduced: '0' }, { limit: 'v3.0.0' }], 'v2.9.9', true],
+    [[{ introduced: '0' }], 'v9.9.9', true],
+  ])('%j at %s → %s', (events, v, want) => {
+    expect(evaluateOsv(rec(events), 'Go', 'example.com/m', v).affected).toBe(want);
+  });
+  it('SEMVER ranges use semver ordering whatever the ecosystem', () => {
+    expect(evaluateOsv(rec([{ introduced: '1.0.0' }, { fixed: '1.0.1' }], {}, 'SEMVER'), 'Go', 'example.com/m', 'v1.0.0').affected).toBe(true);
+  });
+  it('withdrawn advisories never match', () => {
+    expect(evaluateOsv(rec([{ introduced: '0' }], { withdrawn: '2024-01-01T00:00:00Z' }), 'Go', 'example.com/m', 'v1.0.0').affected).toBe(false);
+  });
+  it('malformed records are rejected with a reason', () => {
+    expect(() => parseOsv('{"summary": "no id"}')).toThrow(/missing id/);
+    expect(() => parseOsv('{"id": "X", "affected": [{"ranges": [{"type": "ECOSYSTEM"}]}]}')).toThrow(/malformed ranges/);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * OSV records (https://ossf.github.io/osv-schema/): tolerant parsing of JSON or YAML documents and
+ * evaluation of `affected[].ranges` (SEMVER, ECOSYSTEM; GIT ranges are kept but cannot be
+ * evaluated without the repository) and `affected[].versions`.
+ */
+import { parse as parseYaml } from 'yaml';
+import { schemeFor } from '../versions/registry.js';
+import { semverScheme } from '../versions/semver.js';
+import type { VersionScheme } from '../versions/types.js';
+
+export interface OsvEvent {
+  introduced?: string;
+  fixed?: string;
+  last_affected?: string;
+  limit?: string;
+}
+
+export interface OsvRange {
+  type: 'SEMVER' | 'ECOSYSTEM' | 'GIT' | string;
+  repo?: string;
+  events: OsvEvent[];
+}
+
+export interface OsvAffected {
+  package?: { ecosystem: string; name: string; purl?: string };
+  ranges?: OsvRange[];
+  versions?: string[];
+}
+
+export interface OsvRecord {
+  id: string;
+  modified?: string;
+  published?: string;
+  withdrawn?: string;
+  aliases?: string[];
+  related?: string[];
+  summary?: string;
+  details?: string;
+  severity?: { type: string; score: string }[];
+  affected?: OsvAffected[];
+  references?: { type: string; url: string }[];
+  database_specific?: Record<string, unknown>;
+}
+
+/** Parses one OSV record from JSON or YAML text; throws with a reason when it is not one. */
+export function parseOsv(text: string): OsvRecord {
+  const t = text.trimStart();
+  const doc: unknown = t.startsWith('{') ? JSON.parse(t) : parseYaml(t, { maxAliasCount: 50 });
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object');
+  const o = doc as Record<string, unknown>;
+  if (typeof o.id !== 'string' || o.id === '') throw new Error('missing id');
+  if (o.affected !== undefined && !Array.isArray(o.affected)) throw new Error('affected is not an array');
+  for (const a of (o.affected as unknown[] | undefined) ?? []) {
+    const r = (a as OsvAffected).ranges;
+    if (r !== undefined && (!Array.isArray(r) || r.some((x) => !x || !Array.isArray(x.events)))) throw new Error('malformed ranges');
+  }
+  return o as unknown as OsvRecord;
+}
+
+/** PEP 503 for PyPI, case-insensitive where the ecosystem is. */
+export function normalisePackageName(ecosystem: string, name: string): string {
+  const e = ecosystem.split(':')[0]!.toLowerCase();
+  if (e === 'pypi') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  if (e === 'nuget' || e === 'packagist' || e === 'composer') return name.toLowerCase();
+  return name;
+}
+
+function inRange(version: string, range: OsvRange, scheme: VersionScheme): boolean | undefined {
+  if (range.type === 'GIT') return undefined;
+  const s = range.type === 'SEMVER' ? semverScheme : scheme;
+  const cmp = (a: string, b: string) => (a === '0' ? (b === '0' ? 0 : -1) : b === '0' ? 1 : s.compare(a, b));
+  const key = (e: OsvEvent) => e.introduced ?? e.fixed ?? e.last_affected ?? e.limit ?? '0';
+  let events: OsvEvent[];
+  try {
+    events = [...range.events].sort((a, b) => cmp(key(a), key(b)));
+  } catch {
+    return undefined;
+  }
+  let affected = false;
+  for (const e of events) {
+    if (e.introduced !== undefined && cmp(version, e.introduced) >= 0) affected = true;
+    else if (e.fixed !== undefined && cmp(version, e.fixed) >= 0) affected = false;
+    else if (e.last_affected !== undefined && cmp(version, e.last_affected) > 0) affected = false;
+  }
+  for (const e of events) if (e.limit !== undefined && e.limit !== '*' && cmp(version, e.limit) >= 0) affected = false;
+  return affected;
+}
+
+export interface AffectedResult {
+  affected: boolean;
+  /** Fixed versions above the installed one, lowest first. */
+  fixedVersions: string[];
+  /** True when the decision came from an explicit `versions` list only. */
+  byVersionList: boolean;
+}
+
+/** Whether `version` of package `name` in `ecosystem` is affected by the record. */
+export function evaluateOsv(record: OsvRecord, ecosystem: string, name: string, version: string): AffectedResult {
+  const none: AffectedResult = { affected: false, fixedVersions: [], byVersionList: false };
+  if (record.withdrawn) return none;
+  const eco = ecosystem.split(':')[0]!.toLowerCase();
+  const want = normalisePackageName(ecosystem, name);
+  const scheme = schemeFor(ecosystem);
+  let affected = false;
+  let byList = false;
+  const fixed = new Set<string>();
+  for (const a of record.affected ?? []) {
+    if (!a.package) continue;
+    if (a.package.ecosystem.split(':')[0]!.toLowerCase() !== eco) continue;
+    if (normalisePackageName(a.package.ecosystem, a.package.name) !== want) continue;
+    let hit = false;
+    for (const r of a.ranges ?? []) {
+      if (inRange(version, r, scheme)) {
+        hit = true;
+        for (const e of r.events) if (e.fixed !== undefined && scheme.tryParse(e.fixed) !== undefined && scheme.compare(e.fixed, version) > 0) fixed.add(e.fixed);
+      }
+    }
+    if (!hit && (a.versions ?? []).includes(version)) {
+      hit = true;
+      byList = true;
+    }
+    affected ||= hit;
+  }
+  return { affected, fixedVersions: [...fixed].sort((x, y) => scheme.compare(x, y)), byVersionList: affected && byList };
+}
