@@ -1,0 +1,197 @@
+/**
+ * The matcher: OS packages by distro + release + source package against the distribution's own
+ * fixed versions and states; language packages by OSV ranges. Aliases are merged so one flaw is
+ * one finding per package. Language packages installed by an OS package (`metadata.osPackage`)
+ * are left to the distribution's advisories, which know its backports.
+ */
+import type { CatalogResult, Package } from '../core/types.js';
+import { schemeFor } from '../versions/registry.js';
+import { evaluateOsv, type OsvRecord } from './osv.js';
+import type { FixState, OsAdvisory } from './types.js';
+
+export interface AdvisoryIndex {
+  osAdvisories(distro: string, release: string, sourcePackage: string): OsAdvisory[];
+  osvRecords(ecosystem: string, name: string): OsvRecord[];
+  /** Whether any advisory data exists for this distro release (to say so instead of "0 vulnerabilities"). */
+  hasOsData(distro: string, release: string): boolean;
+}
+
+export interface Finding {
+  /** Primary id: the CVE when the flaw has one, else the advisory id. */
+  id: string;
+  aliases: string[];
+  packageId: string;
+  packageName: string;
+  packageType: string;
+  installedVersion: string;
+  fixedVersions: string[];
+  state: FixState;
+  severity?: string;
+  title?: string;
+  /** Which data said so (`debian-tracker`, `osv:GHSA-…`). */
+  sources: string[];
+  location?: string;
+}
+
+export interface MatchResult {
+  findings: Finding[];
+  /** Plain statements about coverage, e.g. no advisory data for the detected distro. */
+  notes: string[];
+}
+
+const DEBIAN_CODENAMES: Record<string, string> = { '10': 'buster', '11': 'bullseye', '12': 'bookworm', '13': 'trixie' };
+const ECOSYSTEMS: Record<string, string> = { npm: 'npm', pypi: 'PyPI', golang: 'Go', maven: 'Maven', cargo: 'crates.io', gem: 'RubyGems', composer: 'Packagist' };
+
+function releaseOf(result: CatalogResult): string | undefined {
+  const os = result.os;
+  if (!os) return undefined;
+  if (os.id === 'debian') return os.codename ?? DEBIAN_CODENAMES[os.versionId?.split('.')[0] ?? ''];
+  if (os.id === 'alpine') return os.versionId?.split('.').slice(0, 2).join('.');
+  return os.codename ?? os.versionId;
+}
+
+function primaryId(ids: string[]): string {
+  return ids.find((i) => i.startsWith('CVE-')) ?? ids[0]!;
+}
+
+function matchOs(p: Package, distro: string, release: string, index: AdvisoryIndex): Finding[] {
+  const scheme = schemeFor(p.type);
+  const src = p.source?.name ?? p.name;
+  const out: Finding[] = [];
+  for (const a of index.osAdvisories(distro, release, src)) {
+    if (a.state === 'not-affected') continue;
+    if (a.state === 'fixed') {
+      if (!a.fixedVersion) continue;
+      try {
+        if (scheme.compare(p.version, a.fixedVersion) >= 0) continue;
+      } catch {
+        continue;
+      }
+    }
+    out.push({
+      id: a.id,
+      aliases: [],
+      packageId: p.id,
+      packageName: p.name,
+      packageType: p.type,
+      installedVersion: p.version,
+      fixedVersions: a.state === 'fixed' && a.fixedVersion ? [a.fixedVersion] : [],
+      state: a.state,
+      ...(a.severity ? { severity: a.severity } : {}),
+      ...(a.description ? { title: a.description } : {}),
+      sources: [a.source],
+      ...(p.locations[0] ? { location: p.locations[0].path } : {}),
+    });
+  }
+  return out;
+}
+
+function matchLanguage(p: Package, index: AdvisoryIndex): Finding[] {
+  const eco = ECOSYSTEMS[p.type];
+  if (!eco || p.metadata?.osPackage) return [];
+  const out: Finding[] = [];
+  for (const rec of index.osvRecords(eco, p.name)) {
+    const r = evaluateOsv(rec, eco, p.name, p.version);
+    if (!r.affected) continue;
+    const ids = [rec.id, ...(rec.aliases ?? [])];
+    out.push({
+      id: primaryId(ids),
+      aliases: ids.filter((i) => i !== primaryId(ids)),
+      packageId: p.id,
+      packageName: p.name,
+      packageType: p.type,
+      installedVersion: p.version,
+      fixedVersions: r.fixedVersions,
+      state: r.fixedVersions.length > 0 ? 'fixed' : 'unfixed',
+      ...(rec.summary ? { title: rec.summary } : {}),
+      sources: [`osv:${rec.id}`],
+      ...(p.locations[0] ? { location: p.locations[0].path } : {}),
+    });
+  }
+  return out;
+}
+
+/** Merges findings of one package that share any id or alias (CVE ↔ GHSA ↔ PYSEC ↔ DSA). */
+export function mergeAliases(findings: Finding[]): Finding[] {
+  const byPkg = new Map<string, Finding[]>();
+  for (const f of findings) byPkg.set(f.packageId, [...(byPkg.get(f.packageId) ?? []), f]);
+  const out: Finding[] = [];
+  for (const list of byPkg.values()) {
+    const groups: Finding[] = [];
+    for (const f of list) {
+      const ids = new Set([f.id, ...f.aliases]);
+      const g = groups.find((x) => [x.id, ...x.aliases].some((i) => ids.has(i)));
+      if (!g) {
+        groups.push({ ...f, aliases: [...f.aliases], fixedVersions: [...f.fixedVersions], sources: [...f.sources] });
+        continue;
+      }
+      const all = [...new Set([g.id, ...g.aliases, ...ids])];
+      g.id = primaryId(all);
+      g.aliases = all.filter((i) => i !== g.id).sort();
+      g.fixedVersions = [...new Set([...g.fixedVersions, ...f.fixedVersions])];
+      g.sources = [...new Set([...g.sources, ...f.sources])];
+      if (!g.title && f.title) g.title = f.title;
+      if (g.state !== 'fixed' && f.state === 'fixed') g.state = 'fixed';
+    }
+    out.push(...groups);
+  }
+  return out;
+}
+
+export function matchCatalog(result: CatalogResult, index: AdvisoryIndex): MatchResult {
+  const notes: string[] = [];
+  const findings: Finding[] = [];
+  const distro = result.os?.id;
+  const release = releaseOf(result);
+  const osPackages = result.packages.filter((p) => p.type === 'deb' || p.type === 'apk' || p.type === 'rpm');
+  if (osPackages.length > 0) {
+    if (!distro || !release) notes.push('OS packages were found but the OS release could not be detected: OS packages were not matched.');
+    else if (!index.hasOsData(distro, release)) notes.push(`No advisory data for ${distro} ${release}: its ${osPackages.length} OS packages were not checked (this is not "0 vulnerabilities").`);
+    else for (const p of osPackages) findings.push(...matchOs(p, distro, release, index));
+  }
+  for (const p of result.packages) findings.push(...matchLanguage(p, index));
+  return { findings: mergeAliases(findings), notes };
+}
+
+/** A simple in-memory index (tests, small imports). */
+export class MemoryIndex implements AdvisoryIndex {
+  private readonly os = new Map<string, OsAdvisory[]>();
+  private readonly releases = new Set<string>();
+  private readonly osv = new Map<string, OsvRecord[]>();
+
+  addOs(list: OsAdvisory[]): this {
+    for (const a of list) {
+      const k = `${a.distro}|${a.release}|${a.package}`;
+      this.os.set(k, [...(this.os.get(k) ?? []), a]);
+      this.releases.add(`${a.distro}|${a.release}`);
+    }
+    return this;
+  }
+
+  addOsv(records: OsvRecord[]): this {
+    for (const r of records) {
+      for (const a of r.affected ?? []) {
+        if (!a.package) continue;
+        const eco = a.package.ecosystem.split(':')[0]!.toLowerCase();
+        const k = `${eco}|${eco === 'pypi' ? a.package.name.toLowerCase().replace(/[-_.]+/g, '-') : a.package.name}`;
+        const list = this.osv.get(k) ?? [];
+        if (!list.includes(r)) list.push(r);
+        this.osv.set(k, list);
+      }
+    }
+    return this;
+  }
+
+  osAdvisories(distro: string, release: string, pkg: string): OsAdvisory[] {
+    return this.os.get(`${distro}|${release}|${pkg}`) ?? [];
+  }
+
+  osvRecords(ecosystem: string, name: string): OsvRecord[] {
+    const eco = ecosystem.toLowerCase();
+    return this.osv.get(`${eco}|${eco === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name}`) ?? [];
+  }
+
+  hasOsData(distro: string, release: string): boolean {
+    return this.releases.has(`${distro}|${release}`);
+  }
+}
