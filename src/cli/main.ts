@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { reportError } from './output.js';
+import { dbCommand } from './db.js';
 import { inspectCommand } from './inspect.js';
 import { sbomCommand } from './sbom.js';
 import { versionCommand } from './version-compare.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   program.addCommand(sbomCommand().exitOverride());
   program.addCommand(inspectCommand().exitOverride());
   program.addCommand(versionCommand().exitOverride());
+  program.addCommand(dbCommand().exitOverride());
   program.addHelpText(
     'after',
     `

@@ -36,6 +36,10 @@ export const ERROR_CODES = [
   'FILE_NOT_FOUND',
   'FILE_UNREADABLE',
   'OUTPUT_FAILED',
+  // database
+  'DATABASE_UNAVAILABLE',
+  'ADVISORY_SOURCE_INVALID',
+  'OFFLINE',
   // catch-all
   'INTERNAL',
 ] as const;

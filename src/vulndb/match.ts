@@ -42,7 +42,7 @@ export interface MatchResult {
 const DEBIAN_CODENAMES: Record<string, string> = { '10': 'buster', '11': 'bullseye', '12': 'bookworm', '13': 'trixie' };
 const ECOSYSTEMS: Record<string, string> = { npm: 'npm', pypi: 'PyPI', golang: 'Go', maven: 'Maven', cargo: 'crates.io', gem: 'RubyGems', composer: 'Packagist' };
 
-function releaseOf(result: CatalogResult): string | undefined {
+export function releaseOf(result: CatalogResult): string | undefined {
   const os = result.os;
   if (!os) return undefined;
   if (os.id === 'debian') return os.codename ?? DEBIAN_CODENAMES[os.versionId?.split('.')[0] ?? ''];
@@ -179,6 +179,12 @@ export class MemoryIndex implements AdvisoryIndex {
         this.osv.set(k, list);
       }
     }
+    return this;
+  }
+
+  /** Records that advisory data exists for a release even if none of its rows were loaded. */
+  markRelease(distro: string, release: string): this {
+    this.releases.add(`${distro}|${release}`);
     return this;
   }
 

@@ -1,0 +1,92 @@
+/**
+ * The database: embedded PGlite in a data directory by default, or PostgreSQL with
+ * `--database-url` / PORTCULLIS_DATABASE_URL. One SQL dialect for both; migrations run on open
+ * under an advisory lock, so several processes may start at once.
+ */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { PortcullisError } from '../core/errors.js';
+import { MIGRATIONS } from './migrations.js';
+import type { Database } from './schema.js';
+
+export interface StoreOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  location: string;
+  close(): Promise<void>;
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PORTCULLIS_DATA_DIR) return env.PORTCULLIS_DATA_DIR;
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'portcullis', 'db');
+}
+
+const MIGRATION_LOCK = 727274; // arbitrary, fixed: serialises migrations across processes
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export async function openStore(opts: StoreOptions = {}): Promise<Store> {
+  const env = opts.env ?? process.env;
+  const url = opts.databaseUrl ?? env.PORTCULLIS_DATABASE_URL;
+  let db: Kysely<Database>;
+  let kind: Store['kind'];
+  let location: string;
+  if (url) {
+    const pg = await import('pg');
+    const Pool = (pg.default ?? pg).Pool;
+    const pool = new Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 10_000 });
+    try {
+      const c = await pool.connect();
+      c.release();
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot connect to PostgreSQL at ${url.replace(/\/\/[^@/]*@/, '//***@')}: ${(err as Error).message}`, hint: 'Check --database-url / PORTCULLIS_DATABASE_URL, or omit it to use the embedded database.', cause: err });
+    }
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    kind = 'postgres';
+    location = url.replace(/\/\/[^@/]*@/, '//***@');
+  } else {
+    const dir = opts.dataDir ?? defaultDataDir(env);
+    mkdirSync(dir, { recursive: true });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGlitePool } = await import('./pglite-pool.js');
+    let pg;
+    try {
+      pg = await PGlite.create(dir);
+    } catch (err) {
+      throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot open the embedded database in "${dir}": ${(err as Error).message}`, hint: 'Another process may hold it, or it is damaged; use another --data-dir or a PostgreSQL --database-url.', cause: err });
+    }
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pg) as never }) });
+    kind = 'pglite';
+    location = dir;
+  }
+  await migrate(db);
+  return { db, kind, location, close: () => db.destroy() };
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      const { error, results } = await new Migrator({ db: conn, provider: new StaticProvider() }).migrateToLatest();
+      const failed = results?.find((r) => r.status === 'Error');
+      if (error || failed) {
+        throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`, hint: 'The database may be from a newer Portcullis; use a matching version or a new --data-dir.' });
+      }
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+    }
+  });
+}

@@ -1,0 +1,43 @@
+/** Loads from the store exactly the advisories a catalog can match, into a MemoryIndex. */
+import type { CatalogResult } from '../core/types.js';
+import type { Store } from '../store/store.js';
+import { MemoryIndex } from './match.js';
+import { normalisePackageName, type OsvRecord } from './osv.js';
+import type { FixState } from './types.js';
+
+const ECOSYSTEMS: Record<string, string> = { npm: 'npm', pypi: 'pypi', golang: 'go', maven: 'maven', cargo: 'crates.io', gem: 'rubygems', composer: 'packagist' };
+const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
+
+export async function loadIndexFor(store: Store, result: CatalogResult, release: string | undefined): Promise<MemoryIndex> {
+  const index = new MemoryIndex();
+  const langKeys = new Map<string, { ecosystem: string; name: string }>();
+  for (const p of result.packages) {
+    const eco = ECOSYSTEMS[p.type];
+    if (!eco) continue;
+    const name = normalisePackageName(eco, p.name);
+    langKeys.set(`${eco}|${name}`, { ecosystem: eco, name });
+  }
+  const names = [...langKeys.values()];
+  for (let i = 0; i < names.length; i += 1000) {
+    const chunk = names.slice(i, i + 1000);
+    const rows = await store.db
+      .selectFrom('osv_packages')
+      .innerJoin('osv_advisories', 'osv_advisories.id', 'osv_packages.advisory_id')
+      .select(['osv_advisories.record'])
+      .where((eb) => eb.or(chunk.map((k) => eb.and([eb('osv_packages.ecosystem', '=', k.ecosystem), eb('osv_packages.name', '=', k.name)]))))
+      .where('osv_advisories.withdrawn', '=', false)
+      .execute();
+    index.addOsv(rows.map((r) => (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as OsvRecord));
+  }
+  const distro = result.os?.id;
+  if (distro && release) {
+    const sources = [...new Set(result.packages.filter((p) => OS_TYPES.has(p.type)).map((p) => p.source?.name ?? p.name))];
+    for (let i = 0; i < sources.length; i += 1000) {
+      const rows = await store.db.selectFrom('os_advisories').selectAll().where('distro', '=', distro).where('release', '=', release).where('package', 'in', sources.slice(i, i + 1000)).execute();
+      index.addOs(rows.map((r) => ({ id: r.id, distro: r.distro, release: r.release, package: r.package, state: r.state as FixState, ...(r.fixed_version ? { fixedVersion: r.fixed_version } : {}), ...(r.severity ? { severity: r.severity } : {}), ...(r.description ? { description: r.description } : {}), source: r.source })));
+    }
+    const any = await store.db.selectFrom('os_advisories').select('seq').where('distro', '=', distro).where('release', '=', release).limit(1).executeTakeFirst();
+    if (any) index.markRelease(distro, release);
+  }
+  return index;
+}
