@@ -7,6 +7,7 @@
 import type { CatalogResult, Package } from '../core/types.js';
 import { schemeFor } from '../versions/registry.js';
 import { evaluateOsv, type OsvRecord } from './osv.js';
+import { osvSeverity, severityRank, vendorSeverity, type SeverityInfo } from './severity.js';
 import type { FixState, OsAdvisory } from './types.js';
 
 export interface AdvisoryIndex {
@@ -26,7 +27,7 @@ export interface Finding {
   installedVersion: string;
   fixedVersions: string[];
   state: FixState;
-  severity?: string;
+  severity?: SeverityInfo;
   title?: string;
   /** Which data said so (`debian-tracker`, `osv:GHSA-…`). */
   sources: string[];
@@ -77,7 +78,7 @@ function matchOs(p: Package, distro: string, release: string, index: AdvisoryInd
       installedVersion: p.version,
       fixedVersions: a.state === 'fixed' && a.fixedVersion ? [a.fixedVersion] : [],
       state: a.state,
-      ...(a.severity ? { severity: a.severity } : {}),
+      ...sev(vendorSeverity(a.severity, a.distro)),
       ...(a.description ? { title: a.description } : {}),
       sources: [a.source],
       ...(p.locations[0] ? { location: p.locations[0].path } : {}),
@@ -103,12 +104,17 @@ function matchLanguage(p: Package, index: AdvisoryIndex): Finding[] {
       installedVersion: p.version,
       fixedVersions: r.fixedVersions,
       state: r.fixedVersions.length > 0 ? 'fixed' : 'unfixed',
+      ...sev(osvSeverity(rec)),
       ...(rec.summary ? { title: rec.summary } : {}),
       sources: [`osv:${rec.id}`],
       ...(p.locations[0] ? { location: p.locations[0].path } : {}),
     });
   }
   return out;
+}
+
+function sev(s: SeverityInfo | undefined): { severity?: SeverityInfo } {
+  return s ? { severity: s } : {};
 }
 
 /** Merges findings of one package that share any id or alias (CVE ↔ GHSA ↔ PYSEC ↔ DSA). */
@@ -131,6 +137,8 @@ export function mergeAliases(findings: Finding[]): Finding[] {
       g.fixedVersions = [...new Set([...g.fixedVersions, ...f.fixedVersions])];
       g.sources = [...new Set([...g.sources, ...f.sources])];
       if (!g.title && f.title) g.title = f.title;
+      // Prefer a scored CVSS severity, then the higher rating.
+      if (f.severity && (!g.severity || (!g.severity.score && f.severity.score) || (!!g.severity.score === !!f.severity.score && severityRank(f.severity.severity) > severityRank(g.severity.severity)))) g.severity = f.severity;
       if (g.state !== 'fixed' && f.state === 'fixed') g.state = 'fixed';
     }
     out.push(...groups);
