@@ -5,6 +5,7 @@ import { reportError } from './output.js';
 import { dbCommand } from './db.js';
 import { inspectCommand } from './inspect.js';
 import { sbomCommand } from './sbom.js';
+import { scanCommand } from './scan.js';
 import { versionCommand } from './version-compare.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(inspectCommand().exitOverride());
   program.addCommand(versionCommand().exitOverride());
   program.addCommand(dbCommand().exitOverride());
+  program.addCommand(scanCommand().exitOverride());
   program.addHelpText(
     'after',
     `
@@ -32,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;

@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   // database
   'DATABASE_UNAVAILABLE',
   'ADVISORY_SOURCE_INVALID',
+  'SBOM_INVALID',
   'OFFLINE',
   // catch-all
   'INTERNAL',

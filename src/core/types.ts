@@ -93,7 +93,7 @@ export interface Unknown {
 export interface ArtifactInfo {
   /** What the user typed, normalised (`docker://127.0.0.1:5000/app:1`). */
   reference: string;
-  transport: 'docker' | 'oci' | 'oci-archive' | 'docker-archive' | 'rootfs';
+  transport: 'docker' | 'oci' | 'oci-archive' | 'docker-archive' | 'rootfs' | 'sbom';
   /** Repository name without tag/digest when there is one (`127.0.0.1:5000/app`). */
   repository?: string;
   tag?: string;

@@ -2,7 +2,9 @@
  * Severity: CVSS v3.x / v4.0 vectors parsed and scored (ae-cvss-calculator), vendor ratings
  * (GHSA, Debian urgency) normalised; every severity says where it came from.
  */
-import { Cvss3P0, Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
+import cvss from 'ae-cvss-calculator';
+
+const { Cvss3P0, Cvss3P1, Cvss4P0 } = cvss;
 
 export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];

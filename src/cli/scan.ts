@@ -1,0 +1,84 @@
+/** `portcullis scan image|fs|rootfs|sbom <target>`: vulnerabilities against the advisory store. */
+import { Command, Option } from 'commander';
+import { PortcullisError } from '../core/errors.js';
+import type { CatalogResult } from '../core/types.js';
+import { renderVulnJson, renderVulnSarif, renderVulnTable } from '../report/vulns.js';
+import { catalogTarget } from '../scan/catalog-target.js';
+import { readSbom } from '../sbom/read.js';
+import { filterFindings, loadIgnoreFile, parseSeverities } from '../vulndb/filter.js';
+import { matchCatalog, releaseOf } from '../vulndb/match.js';
+import { SEVERITIES } from '../vulndb/severity.js';
+import { loadIndexFor } from '../vulndb/store-index.js';
+import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
+import { writeOutput } from './output.js';
+import { createProgress } from './progress.js';
+import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
+import { TOOL_VERSION } from './version.js';
+
+interface ScanFlags extends ImageFlags, StoreFlags {
+  format: string;
+  output?: string;
+  scanners: string;
+  severity: string;
+  exitCode: string;
+  ignoreUnfixed?: boolean;
+  ignorefile?: string;
+}
+
+const RENDER = { table: renderVulnTable, json: renderVulnJson, sarif: renderVulnSarif } as const;
+
+function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
+  const what = { image: 'a container image', fs: 'a project directory (lockfiles and installed packages)', rootfs: 'a root filesystem directory', sbom: 'a CycloneDX or SPDX JSON SBOM' }[kind];
+  const cmd = new Command(kind)
+    .description(`Scan ${what} for known vulnerabilities`)
+    .argument('<target>', kind === 'image' ? 'docker://REF (default), oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE' : kind === 'sbom' ? 'SBOM file' : 'directory')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(RENDER)).default('table'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--scanners <list>', 'what to look for (vuln)', 'vuln')
+    .option('--severity <list>', `severities to report (${SEVERITIES.join(',')})`, SEVERITIES.join(','))
+    .option('--exit-code <n>', 'exit status when vulnerabilities are reported', '0')
+    .option('--ignore-unfixed', 'only report vulnerabilities with a fixed version')
+    .option('--ignorefile <file>', 'ignore file: ID [exp:YYYY-MM-DD] [path:GLOB] per line (default: .portcullisignore if present)');
+  addStoreOptions(cmd);
+  if (kind !== 'sbom') addImageOptions(cmd);
+  else cmd.option('-q, --quiet', 'no warnings');
+  cmd.action(async (target: string, flags: ScanFlags) => {
+    const scanners = flags.scanners.split(',').map((s) => s.trim());
+    for (const s of scanners) if (s !== 'vuln') throw new PortcullisError({ code: 'USAGE', message: `Scanner "${s}" is not available yet`, hint: 'Use --scanners vuln (secret and config scanners are not built yet).' });
+    const severities = parseSeverities(flags.severity);
+    const exitCode = Number(flags.exitCode);
+    if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
+    const ignore = flags.ignorefile ? loadIgnoreFile(flags.ignorefile) : await import('node:fs').then((fs) => (fs.existsSync('.portcullisignore') ? loadIgnoreFile('.portcullisignore') : []));
+    let result: CatalogResult;
+    if (kind === 'sbom') result = readSbom(target);
+    else {
+      const ref = kind === 'image' ? target : `rootfs:${target.replace(/^(rootfs|dir):/, '')}`;
+      const progress = createProgress({ quiet: !!flags.quiet });
+      try {
+        result = await catalogTarget(ref, { ...imageOptionsFrom(flags), onProgress: progress.listener });
+      } finally {
+        progress.stop();
+      }
+    }
+    const store = await openStoreFrom(flags);
+    let match;
+    try {
+      const index = await loadIndexFor(store, result, releaseOf(result));
+      match = matchCatalog(result, index);
+    } finally {
+      await store.close();
+    }
+    const findings = filterFindings(match.findings, { severities, ...(flags.ignoreUnfixed ? { ignoreUnfixed: true } : {}), ignore });
+    const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
+    await writeOutput(RENDER[flags.format as keyof typeof RENDER]({ result, match, findings }, { toolVersion: TOOL_VERSION, color }), flags.output);
+    if (!flags.quiet) for (const n of match.notes) process.stderr.write(`warning: ${n}\n`);
+    if (findings.length > 0 && exitCode !== 0) process.exitCode = exitCode;
+  });
+  return cmd;
+}
+
+export function scanCommand(): Command {
+  const scan = new Command('scan').description('Scan images, directories and SBOMs for known vulnerabilities');
+  for (const k of ['image', 'fs', 'rootfs', 'sbom'] as const) scan.addCommand(scanSubcommand(k).exitOverride());
+  return scan;
+}

@@ -1,0 +1,102 @@
+/** Vulnerability report renderers: table (grouped by target), JSON (schemaVersion 1) and SARIF 2.1.0. */
+import pc from 'picocolors';
+import type { CatalogResult } from '../core/types.js';
+import type { Finding, MatchResult } from '../vulndb/match.js';
+import { SEVERITIES, type Severity } from '../vulndb/severity.js';
+
+export interface VulnReportInput {
+  result: CatalogResult;
+  match: MatchResult;
+  findings: Finding[];
+}
+
+export interface VulnRenderOptions {
+  toolVersion: string;
+  now?: Date;
+  color?: boolean;
+}
+
+const sevOf = (f: Finding): Severity => f.severity?.severity ?? 'UNKNOWN';
+
+function summary(findings: Finding[]): Record<Severity, number> {
+  const s = Object.fromEntries(SEVERITIES.map((k) => [k, 0])) as Record<Severity, number>;
+  for (const f of findings) s[sevOf(f)]++;
+  return s;
+}
+
+export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions): string {
+  const c = opts.color ? pc : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, dim: (s: string) => s, magenta: (s: string) => s };
+  const color = (s: Severity) => (s === 'CRITICAL' ? c.magenta(s) : s === 'HIGH' ? c.red(s) : s === 'MEDIUM' ? c.yellow(s) : s);
+  const out: string[] = [c.bold(input.result.artifact.reference) + (input.result.os ? ` (${input.result.os.prettyName ?? input.result.os.id})` : ''), ''];
+  for (const n of input.match.notes) out.push(`note: ${n}`);
+  const groups = new Map<string, Finding[]>();
+  for (const f of input.findings) groups.set(f.location ?? '(unknown)', [...(groups.get(f.location ?? '(unknown)') ?? []), f]);
+  for (const [target, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(c.bold(target));
+    list.sort((a, b) => SEVERITIES.indexOf(sevOf(b)) - SEVERITIES.indexOf(sevOf(a)) || a.packageName.localeCompare(b.packageName) || a.id.localeCompare(b.id));
+    const rows = list.map((f) => [f.packageName, f.id, sevOf(f), f.installedVersion, f.fixedVersions.join(', ') || (f.state === 'unfixed' ? '(no fix)' : f.state), (f.title ?? '').replace(/\s+/g, ' ').slice(0, 60)]);
+    const head = ['PACKAGE', 'VULNERABILITY', 'SEVERITY', 'INSTALLED', 'FIXED', 'TITLE'];
+    const w = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+    out.push(head.map((h, i) => h.padEnd(w[i]!)).join('  ').trimEnd());
+    for (const r of rows) out.push(r.map((x, i) => (i === 2 ? color(x as Severity) + ' '.repeat(Math.max(0, w[i]! - x.length)) : x.slice(0, 40).padEnd(w[i]!))).join('  ').trimEnd());
+    out.push('');
+  }
+  const s = summary(input.findings);
+  out.push(`Total: ${input.findings.length} (${SEVERITIES.slice().reverse().map((k) => `${k}: ${s[k]}`).join(', ')})`);
+  return out.join('\n') + '\n';
+}
+
+export function renderVulnJson(input: VulnReportInput, opts: VulnRenderOptions): string {
+  return (
+    JSON.stringify(
+      {
+        schemaVersion: 1,
+        tool: { name: 'portcullis', version: opts.toolVersion },
+        createdAt: (opts.now ?? new Date()).toISOString(),
+        artifact: input.result.artifact,
+        ...(input.result.os ? { os: input.result.os } : {}),
+        notes: input.match.notes,
+        vulnerabilities: input.findings,
+        summary: summary(input.findings),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+
+export function renderVulnSarif(input: VulnReportInput, opts: VulnRenderOptions): string {
+  const rules = new Map<string, object>();
+  for (const f of input.findings) {
+    if (rules.has(f.id)) continue;
+    rules.set(f.id, {
+      id: f.id,
+      name: 'Vulnerability',
+      shortDescription: { text: `${f.id}: ${f.title ?? f.packageName}`.slice(0, 1000) },
+      fullDescription: { text: f.title ?? f.id },
+      help: { text: `Aliases: ${f.aliases.join(', ') || 'none'}. Fixed versions: ${f.fixedVersions.join(', ') || 'none yet'}.` },
+      properties: { 'security-severity': f.severity?.score !== undefined ? String(f.severity.score) : { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' }[sevOf(f)], tags: ['vulnerability', 'security', sevOf(f)] },
+    });
+  }
+  const ruleIds = [...rules.keys()];
+  const doc = {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: { driver: { name: 'portcullis', version: opts.toolVersion, rules: [...rules.values()] } },
+        results: input.findings.map((f) => ({
+          ruleId: f.id,
+          ruleIndex: ruleIds.indexOf(f.id),
+          level: SARIF_LEVEL[sevOf(f)],
+          message: { text: `Package ${f.packageName} ${f.installedVersion} is affected by ${f.id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}. ${f.fixedVersions.length ? `Fixed in ${f.fixedVersions.join(', ')}.` : 'No fix is available yet.'}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: (f.location ?? input.result.artifact.reference).replace(/^\//, '') } } }],
+          properties: { aliases: f.aliases, packageName: f.packageName, installedVersion: f.installedVersion, fixedVersions: f.fixedVersions, severitySource: f.severity?.source ?? 'none' },
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
