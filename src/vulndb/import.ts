@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -29,7 +29,7 @@ export interface ImportOptions {
   onProgress?: (e: { source: string; done: number; total?: number }) => void;
 }
 
-const BATCH = 500;
+const BATCH = 5000;
 const MAX_FILE = 1024 * 1024 * 1024;
 
 type Parsed =
@@ -129,18 +129,19 @@ function sourceId(kind: Parsed['kind'], path: string, parsed: Parsed): string {
   return `osv:${basename(path)}`;
 }
 
+/**
+ * Rows go in as one JSON parameter per batch, expanded server-side by jsonb_to_recordset: far
+ * fewer bind parameters than a multi-row VALUES list, on PGlite and PostgreSQL alike.
+ */
 async function insertOsv(trx: Transaction<Database>, source: string, records: OsvRecord[], onDone: (n: number) => void): Promise<void> {
   for (let i = 0; i < records.length; i += BATCH) {
-    const chunk = records.slice(i, i + BATCH);
     const rows = new Map<string, OsvRecord>();
-    for (const r of chunk) rows.set(r.id, r);
-    await trx
-      .insertInto('osv_advisories')
-      .values([...rows.values()].map((r) => ({ id: r.id, source, modified: r.modified ?? null, withdrawn: !!r.withdrawn, aliases: r.aliases ?? [], summary: r.summary ?? null, record: JSON.stringify(r) })))
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ source: eb.ref('excluded.source'), modified: eb.ref('excluded.modified'), withdrawn: eb.ref('excluded.withdrawn'), aliases: eb.ref('excluded.aliases'), summary: eb.ref('excluded.summary'), record: eb.ref('excluded.record') })))
-      .execute();
-    const ids = [...rows.keys()];
-    await trx.deleteFrom('osv_packages').where('advisory_id', 'in', ids).execute();
+    for (const r of records.slice(i, i + BATCH)) rows.set(r.id, r);
+    const adv = [...rows.values()].map((r) => ({ id: r.id, source, modified: r.modified ?? null, withdrawn: !!r.withdrawn, aliases: r.aliases ?? [], summary: r.summary ?? null, record: r }));
+    await sql`insert into osv_advisories (id, source, modified, withdrawn, aliases, summary, record)
+      select x.id, x.source, x.modified, x.withdrawn, array(select jsonb_array_elements_text(x.aliases)), x.summary, x.record
+      from jsonb_to_recordset(${JSON.stringify(adv)}::jsonb) as x(id text, source text, modified text, withdrawn boolean, aliases jsonb, summary text, record jsonb)
+      on conflict (id) do update set source = excluded.source, modified = excluded.modified, withdrawn = excluded.withdrawn, aliases = excluded.aliases, summary = excluded.summary, record = excluded.record`.execute(trx);
     const pkgs: { advisory_id: string; ecosystem: string; name: string }[] = [];
     for (const r of rows.values()) {
       const seen = new Set<string>();
@@ -154,19 +155,21 @@ async function insertOsv(trx: Transaction<Database>, source: string, records: Os
         pkgs.push({ advisory_id: r.id, ecosystem: eco, name });
       }
     }
-    for (let j = 0; j < pkgs.length; j += BATCH * 2) await trx.insertInto('osv_packages').values(pkgs.slice(j, j + BATCH * 2)).execute();
+    await sql`delete from osv_packages where advisory_id in (select jsonb_array_elements_text(${JSON.stringify([...rows.keys()])}::jsonb))`.execute(trx);
+    if (pkgs.length > 0) {
+      await sql`insert into osv_packages (advisory_id, ecosystem, name) select x.advisory_id, x.ecosystem, x.name from jsonb_to_recordset(${JSON.stringify(pkgs)}::jsonb) as x(advisory_id text, ecosystem text, name text)`.execute(trx);
+    }
     onDone(Math.min(i + BATCH, records.length));
   }
 }
 
 async function insertOs(trx: Transaction<Database>, source: string, advisories: OsAdvisory[], onDone: (n: number) => void): Promise<void> {
-  for (let i = 0; i < advisories.length; i += BATCH * 2) {
-    const chunk = advisories.slice(i, i + BATCH * 2);
-    await trx
-      .insertInto('os_advisories')
-      .values(chunk.map((a) => ({ source, distro: a.distro, release: a.release, package: a.package, id: a.id, state: a.state, fixed_version: a.fixedVersion ?? null, severity: a.severity ?? null, description: a.description ?? null })))
-      .execute();
-    onDone(Math.min(i + BATCH * 2, advisories.length));
+  for (let i = 0; i < advisories.length; i += BATCH) {
+    const chunk = advisories.slice(i, i + BATCH).map((a) => ({ source, distro: a.distro, release: a.release, package: a.package, id: a.id, state: a.state, fixed_version: a.fixedVersion ?? null, severity: a.severity ?? null, description: a.description ?? null }));
+    await sql`insert into os_advisories (source, distro, release, package, id, state, fixed_version, severity, description)
+      select x.source, x.distro, x.release, x.package, x.id, x.state, x.fixed_version, x.severity, x.description
+      from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(source text, distro text, release text, package text, id text, state text, fixed_version text, severity text, description text)`.execute(trx);
+    onDone(Math.min(i + BATCH, advisories.length));
   }
 }
 

@@ -1,4 +1,5 @@
 /** Loads from the store exactly the advisories a catalog can match, into a MemoryIndex. */
+import { sql } from 'kysely';
 import type { CatalogResult } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import { MemoryIndex } from './match.js';
@@ -18,16 +19,13 @@ export async function loadIndexFor(store: Store, result: CatalogResult, release:
     langKeys.set(`${eco}|${name}`, { ecosystem: eco, name });
   }
   const names = [...langKeys.values()];
-  for (let i = 0; i < names.length; i += 1000) {
-    const chunk = names.slice(i, i + 1000);
-    const rows = await store.db
-      .selectFrom('osv_packages')
-      .innerJoin('osv_advisories', 'osv_advisories.id', 'osv_packages.advisory_id')
-      .select(['osv_advisories.record'])
-      .where((eb) => eb.or(chunk.map((k) => eb.and([eb('osv_packages.ecosystem', '=', k.ecosystem), eb('osv_packages.name', '=', k.name)]))))
-      .where('osv_advisories.withdrawn', '=', false)
-      .execute();
-    index.addOsv(rows.map((r) => (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as OsvRecord));
+  if (names.length > 0) {
+    const rows = await sql<{ record: unknown }>`select a.record from osv_advisories a
+      where not a.withdrawn and a.id in (
+        select p.advisory_id from osv_packages p
+        join jsonb_to_recordset(${JSON.stringify(names)}::jsonb) as k(ecosystem text, name text)
+          on p.ecosystem = k.ecosystem and p.name = k.name)`.execute(store.db);
+    index.addOsv(rows.rows.map((r) => (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as OsvRecord));
   }
   const distro = result.os?.id;
   if (distro && release) {
