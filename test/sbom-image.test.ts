@@ -184,7 +184,7 @@ describe('image identity and formats', () => {
     expect(maven.some((p) => p.startsWith('pkg:maven/org.slf4j/slf4j-api@'))).toBe(true);
     const go = rep.packages.filter((p) => p.type === 'golang');
     const goVersion = /: (go\S+)/.exec(readFileSync(fx.expectedGo, 'utf8'))![1]!.slice(2);
-    expect(go.map((p) => p.purl).sort()).toEqual(['pkg:golang/example.com/greet@v0.1.0', 'pkg:golang/example.com/hello', `pkg:golang/stdlib@${goVersion}`]);
+    expect(go.map((p) => p.purl).sort()).toEqual(['pkg:golang/example.com/greet', 'pkg:golang/example.com/hello', `pkg:golang/stdlib@${goVersion}`]);
     expect(go.every((p) => layerIndex(p) === 3 && p.locations[0]!.path === '/usr/local/bin/hello')).toBe(true);
     expect(rep.packages.filter((p) => p.type === 'npm').every((p) => layerIndex(p) === 2)).toBe(true);
   });

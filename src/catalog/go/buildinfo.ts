@@ -1,133 +1,147 @@
 /**
- * Module build information embedded in Go binaries (Go 1.13+ pointer format and Go 1.18+ inline
- * format), found by its 16-byte-aligned `\xff Go buildinf:` header. Pointers are mapped to file
- * offsets through the ELF program headers.
+ * Go build information embedded in binaries, read the way `debug/buildinfo` does:
+ *
+ * - the 32-byte header starts with `\xff Go buildinf:` at a 16-byte-aligned address, in the
+ *   `.go.buildinfo` section (ELF, PE) / `__go_buildinfo` (Mach-O), else near the first writable
+ *   data; we also scan the whole file as a last resort (stripped or unusual layouts);
+ * - header byte 14 is the pointer size, byte 15 the flags: bit 1 = big-endian pointers,
+ *   bit 2 = Go 1.18+ inline format (varint-length-prefixed Go version and module info right after
+ *   the header);
+ * - otherwise (Go 1.13–1.17) bytes 16 and 16+ptrSize hold the addresses of two Go string headers
+ *   (`runtime.buildVersion`, `runtime.modinfo`), which we map to file offsets through the
+ *   program headers / segments / sections;
+ * - module info is framed by two 16-byte sentinels, kept only when the text ends in a newline
+ *   right before the closing sentinel.
  */
+import { PortcullisError } from '../../core/errors.js';
+import { offsetOfAddress, readExecutable, type Executable, type FileRange } from './exe.js';
+import { parseModinfo, type GoModInfo } from './parse-modinfo.js';
+
+export type { GoModInfo, GoModule } from './parse-modinfo.js';
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
+const HEADER_SIZE = 32;
+const FLAG_BIG_ENDIAN = 1;
+const FLAG_INLINE = 2;
+/** How far past the data start Go's reader looks for the header. */
+const DATA_SEARCH = 64 * 1024;
+/** Far more than any real module list (Kubernetes binaries carry ~40 KiB). */
+const MAX_STRING = 16 * 1024 * 1024;
 
-export interface GoModule {
-  path: string;
-  version: string;
-  sum?: string;
-  replace?: { path: string; version: string; sum?: string };
-}
-
-export interface GoBuildInfo {
+export interface GoBuildInfo extends GoModInfo {
+  /** As recorded (`go1.19.8`, `go1.22.3 X:boringcrypto`, `devel go1.23-abc…`). */
   goVersion: string;
-  path?: string;
-  main?: GoModule;
-  deps: GoModule[];
-  settings: Record<string, string>;
+  /** Which layout the header used. */
+  format: 'inline' | 'pointer';
+  /** Executable container, when recognised. */
+  exe?: Executable['format'];
 }
 
-function readVarint(buf: Buffer, off: number): [number, number] {
+function damaged(detail: string): never {
+  throw new PortcullisError({ code: 'ARCHIVE_INVALID', message: `Go build info is damaged: ${detail}` });
+}
+
+/** Offset of the first 16-byte-aligned (relative to `range.offset`) magic inside `range`. */
+function findMagic(buf: Buffer, range: FileRange): number | undefined {
+  const end = Math.min(buf.length, range.offset + range.size);
+  let at = buf.indexOf(MAGIC, range.offset);
+  while (at >= 0 && at + HEADER_SIZE <= end) {
+    if ((at - range.offset) % 16 === 0) return at;
+    at = buf.indexOf(MAGIC, at + 1);
+  }
+  return undefined;
+}
+
+function locateHeader(buf: Buffer, exe: Executable | undefined): number | undefined {
+  const ranges: FileRange[] = [];
+  if (exe?.buildInfoSection) ranges.push(exe.buildInfoSection);
+  if (exe?.dataStart)
+    ranges.push({ offset: exe.dataStart.offset, size: Math.min(exe.dataStart.size, DATA_SEARCH) });
+  ranges.push({ offset: 0, size: buf.length });
+  for (const r of ranges) {
+    const at = findMagic(buf, r);
+    if (at !== undefined) return at;
+  }
+  return undefined;
+}
+
+function readUvarint(buf: Buffer, off: number): [value: number, next: number] {
   let v = 0;
-  let shift = 0;
-  for (let i = off; i < Math.min(buf.length, off + 10); i++) {
-    const b = buf[i]!;
+  for (let i = 0, shift = 0; i < 10; i++, shift += 7) {
+    if (off + i >= buf.length) damaged('length prefix runs past the end of the file');
+    const b = buf[off + i]!;
     v += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return [v, i + 1];
-    shift += 7;
+    if ((b & 0x80) === 0) return [v, off + i + 1];
   }
-  throw new Error('bad varint in Go build info');
+  return damaged('length prefix is not a varint');
 }
 
-interface Segment {
-  vaddr: bigint;
-  offset: bigint;
-  filesz: bigint;
+/** Drops the sentinels around module info, as Go does; empty when they are not where expected. */
+export function stripModinfoSentinels(mod: Uint8Array): Uint8Array {
+  if (mod.length >= 33 && mod[mod.length - 17] === 0x0a) return mod.subarray(16, mod.length - 16);
+  return new Uint8Array(0);
 }
 
-/** PT_LOAD segments of an ELF file (32/64-bit, either endianness). */
-function elfSegments(buf: Buffer): Segment[] {
-  if (buf.length < 64 || buf.readUInt32BE(0) !== 0x7f454c46) return [];
-  const is64 = buf[4] === 2;
-  const le = buf[5] === 1;
-  const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
-  const u32 = (o: number) => BigInt(le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  const u64 = (o: number) => (le ? buf.readBigUInt64LE(o) : buf.readBigUInt64BE(o));
-  const phoff = Number(is64 ? u64(32) : u32(28));
-  const phentsize = u16(is64 ? 54 : 42);
-  const phnum = u16(is64 ? 56 : 44);
-  const segs: Segment[] = [];
-  for (let i = 0; i < phnum && i < 256; i++) {
-    const o = phoff + i * phentsize;
-    if (o + phentsize > buf.length) break;
-    if (Number(u32(o)) !== 1) continue; // PT_LOAD
-    segs.push(is64 ? { offset: u64(o + 8), vaddr: u64(o + 16), filesz: u64(o + 32) } : { offset: u32(o + 4), vaddr: u32(o + 8), filesz: u32(o + 16) });
+function readInline(buf: Buffer, at: number): [version: Uint8Array, mod: Uint8Array] {
+  const strings: Uint8Array[] = [];
+  let off = at + HEADER_SIZE;
+  for (let i = 0; i < 2; i++) {
+    const [n, start] = readUvarint(buf, off);
+    if (n > MAX_STRING || start + n > buf.length) damaged(`a ${n}-byte string runs past the end of the file`);
+    strings.push(buf.subarray(start, start + n));
+    off = start + n;
   }
-  return segs;
+  return [strings[0]!, strings[1]!];
 }
 
-function stripSentinels(mod: string): string {
-  if (mod.length >= 33 && mod[mod.length - 17] === '\n') return mod.slice(16, mod.length - 16);
-  return mod;
-}
-
-export function parseModinfo(goVersion: string, modinfo: string): GoBuildInfo {
-  const info: GoBuildInfo = { goVersion, deps: [], settings: {} };
-  let last: GoModule | undefined;
-  for (const line of stripSentinels(modinfo).split('\n')) {
-    const f = line.split('\t');
-    switch (f[0]) {
-      case 'path':
-        info.path = f[1];
-        break;
-      case 'mod':
-        info.main = { path: f[1] ?? '', version: f[2] ?? '', ...(f[3] ? { sum: f[3] } : {}) };
-        last = info.main;
-        break;
-      case 'dep':
-        last = { path: f[1] ?? '', version: f[2] ?? '', ...(f[3] ? { sum: f[3] } : {}) };
-        info.deps.push(last);
-        break;
-      case '=>':
-        if (last) last.replace = { path: f[1] ?? '', version: f[2] ?? '', ...(f[3] ? { sum: f[3] } : {}) };
-        break;
-      case 'build': {
-        const kv = f.slice(1).join('\t');
-        const eq = kv.indexOf('=');
-        if (eq > 0) info.settings[kv.slice(0, eq)] = kv.slice(eq + 1);
-        break;
-      }
-    }
-  }
-  return info;
-}
-
-/** Extracts build info from a Go binary; undefined when there is none. */
-export function readGoBuildInfo(buf: Buffer): GoBuildInfo | undefined {
-  let at = buf.indexOf(MAGIC);
-  while (at >= 0 && at % 16 !== 0) at = buf.indexOf(MAGIC, at + 1);
-  if (at < 0 || at + 32 > buf.length) return undefined;
+function readPointers(
+  buf: Buffer,
+  at: number,
+  exe: Executable | undefined,
+): [version: Uint8Array, mod: Uint8Array] | undefined {
   const ptrSize = buf[at + 14]!;
+  if (ptrSize !== 4 && ptrSize !== 8) damaged(`pointer size ${ptrSize} (expected 4 or 8)`);
+  if (!exe) return undefined;
+  const be = (buf[at + 15]! & FLAG_BIG_ENDIAN) !== 0;
+  const readPtr = (off: number): bigint | undefined => {
+    if (off < 0 || off + ptrSize > buf.length) return undefined;
+    if (ptrSize === 8) return be ? buf.readBigUInt64BE(off) : buf.readBigUInt64LE(off);
+    return BigInt(be ? buf.readUInt32BE(off) : buf.readUInt32LE(off));
+  };
+  // A Go string header at `addr`: data pointer, then length.
+  const readString = (addr: bigint | undefined): Uint8Array | undefined => {
+    if (addr === undefined) return undefined;
+    const hdr = offsetOfAddress(exe, addr);
+    if (hdr === undefined) return undefined;
+    const dataAddr = readPtr(hdr);
+    const len = readPtr(hdr + ptrSize);
+    if (dataAddr === undefined || len === undefined) return undefined;
+    if (len === 0n) return new Uint8Array(0);
+    if (len > BigInt(MAX_STRING)) damaged(`string length ${len} is implausible`);
+    const data = offsetOfAddress(exe, dataAddr);
+    if (data === undefined || data + Number(len) > buf.length) return undefined;
+    return buf.subarray(data, data + Number(len));
+  };
+  const version = readString(readPtr(at + 16));
+  if (version === undefined) damaged('the Go version pointer does not map into the file');
+  return [version, readString(readPtr(at + 16 + ptrSize)) ?? new Uint8Array(0)];
+}
+
+/**
+ * Extracts build info from a Go binary; undefined when the file has none (not a Go program, or
+ * a Go program linked without it). Throws ARCHIVE_INVALID when the header is there but its
+ * contents cannot be read.
+ */
+export function readGoBuildInfo(buf: Buffer): GoBuildInfo | undefined {
+  const exe = readExecutable(buf);
+  const at = locateHeader(buf, exe);
+  if (at === undefined) return undefined;
   const flags = buf[at + 15]!;
-  const bigEndian = (flags & 1) !== 0;
-  if (flags & 2) {
-    let [n, off] = readVarint(buf, at + 32);
-    const version = buf.toString('utf8', off, off + n);
-    [n, off] = readVarint(buf, off + n);
-    const mod = buf.toString('latin1', off, off + n);
-    return parseModinfo(version, Buffer.from(mod, 'latin1').toString('utf8'));
-  }
-  if (ptrSize !== 4 && ptrSize !== 8) return undefined;
-  const segs = elfSegments(buf);
-  const readPtr = (o: number): bigint => (ptrSize === 8 ? (bigEndian ? buf.readBigUInt64BE(o) : buf.readBigUInt64LE(o)) : BigInt(bigEndian ? buf.readUInt32BE(o) : buf.readUInt32LE(o)));
-  const toOffset = (addr: bigint): number | undefined => {
-    for (const s of segs) if (addr >= s.vaddr && addr < s.vaddr + s.filesz) return Number(addr - s.vaddr + s.offset);
-    return undefined;
-  };
-  const readGoString = (ptrAddr: bigint): string | undefined => {
-    const hdr = toOffset(ptrAddr);
-    if (hdr === undefined || hdr + 2 * ptrSize > buf.length) return undefined;
-    const data = toOffset(readPtr(hdr));
-    const len = Number(readPtr(hdr + ptrSize));
-    if (data === undefined || len > 16 * 1024 * 1024 || data + len > buf.length) return undefined;
-    return buf.toString('utf8', data, data + len);
-  };
-  const version = readGoString(readPtr(at + 16));
-  const mod = readGoString(readPtr(at + 16 + ptrSize));
-  if (version === undefined) return undefined;
-  return parseModinfo(version, mod ?? '');
+  const format = (flags & FLAG_INLINE) !== 0 ? 'inline' : 'pointer';
+  const strings = format === 'inline' ? readInline(buf, at) : readPointers(buf, at, exe);
+  if (!strings) damaged('pre-Go 1.18 pointer format in a file whose headers cannot map addresses');
+  const goVersion = Buffer.from(strings[0]).toString('utf8');
+  if (goVersion === '') return undefined;
+  const mod = Buffer.from(stripModinfoSentinels(strings[1])).toString('utf8');
+  return { goVersion, format, ...(exe ? { exe: exe.format } : {}), ...parseModinfo(mod) };
 }

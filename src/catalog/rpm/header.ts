@@ -11,6 +11,7 @@ export const TAG = {
   VENDOR: 1011,
   LICENSE: 1014,
   ARCH: 1022,
+  OLDFILENAMES: 1027,
   SOURCERPM: 1044,
   PROVIDENAME: 1047,
   REQUIRENAME: 1049,
@@ -89,7 +90,8 @@ export function parseRpmHeader(blob: Buffer): RpmHeader {
     release: str(TAG.RELEASE) ?? '',
     provides: strings(TAG.PROVIDENAME),
     requires: strings(TAG.REQUIRENAME),
-    files: basenames.map((b, i) => `${dirnames[dirindexes[i] ?? -1] ?? ''}${b}`),
+    // rpm >= 4.0 stores paths split into BASENAMES/DIRNAMES/DIRINDEXES; older headers OLDFILENAMES.
+    files: basenames.length > 0 ? basenames.map((b, i) => `${dirnames[dirindexes[i] ?? -1] ?? ''}${b}`) : strings(TAG.OLDFILENAMES),
   };
   if (epoch !== undefined) h.epoch = epoch;
   const arch = str(TAG.ARCH);
