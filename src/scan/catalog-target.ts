@@ -7,6 +7,7 @@ import { osCataloger } from '../catalog/os/cataloger.js';
 import { catalogLayers } from '../catalog/run.js';
 import type { Cataloger } from '../catalog/types.js';
 import type { LayerAnalysis } from '../catalog/layer-analysis.js';
+import type { MergedView } from '../catalog/view.js';
 import type { ArtifactInfo, CatalogResult, LayerInfo } from '../core/types.js';
 import type { Limits } from '../oci/decompress.js';
 import type { Platform, ImageConfig } from '../oci/manifest.js';
@@ -34,7 +35,23 @@ export interface CatalogTargetOptions {
   concurrency?: number;
 }
 
+/** A catalogued target with what the walk saw: per-layer analyses and the merged filesystem view. */
+export interface AnalysedTarget {
+  result: CatalogResult;
+  /** One analysis per layer, bottom first (one for a rootfs directory). */
+  layers: LayerAnalysis[];
+  /** Merged view of all layers with whiteouts applied (modes, owners, sizes of every path). */
+  view: MergedView;
+  /** The image config's full history (empty layers included), when the target is an image. */
+  history?: { created?: string; created_by?: string; comment?: string; empty_layer?: boolean }[];
+}
+
 export async function catalogTarget(target: string | ImageReference, opts: CatalogTargetOptions = {}): Promise<CatalogResult> {
+  return (await analyseTarget(target, opts)).result;
+}
+
+/** Like `catalogTarget`, also returning the layer analyses and merged view (for secrets, diff, image checks). */
+export async function analyseTarget(target: string | ImageReference, opts: CatalogTargetOptions = {}): Promise<AnalysedTarget> {
   const ref = typeof target === 'string' ? parseImageReference(target) : target;
   const catalogers = [osCataloger as Cataloger, ...(opts.catalogers ?? CATALOGERS)];
   if (ref.transport === 'rootfs') {
@@ -44,10 +61,14 @@ export async function catalogTarget(target: string | ImageReference, opts: Catal
     const layerInfos: LayerInfo[] = [{ index: 0, diffId: '' }];
     const result = catalogLayers({ layers: [analysis], layerInfos, catalogers: catalogers.slice(1) });
     return {
-      artifact: { reference: `rootfs:${resolve(ref.path)}`, transport: 'rootfs', layers: [] },
-      ...(result.os ? { os: result.os } : {}),
-      packages: result.packages,
-      unknowns: result.unknowns,
+      result: {
+        artifact: { reference: `rootfs:${resolve(ref.path)}`, transport: 'rootfs', layers: [] },
+        ...(result.os ? { os: result.os } : {}),
+        packages: result.packages,
+        unknowns: result.unknowns,
+      },
+      layers: [analysis],
+      view: result.view,
     };
   }
 
@@ -85,10 +106,15 @@ export async function catalogTarget(target: string | ImageReference, opts: Catal
     await Promise.all(Array.from({ length: n }, worker));
     const result = catalogLayers({ layers: analyses, layerInfos, catalogers: catalogers.slice(1) });
     return {
-      artifact: artifactOf(source.reference, source.transport, image, layerInfos),
-      ...(result.os ? { os: result.os } : {}),
-      packages: result.packages,
-      unknowns: result.unknowns,
+      result: {
+        artifact: artifactOf(source.reference, source.transport, image, layerInfos),
+        ...(result.os ? { os: result.os } : {}),
+        packages: result.packages,
+        unknowns: result.unknowns,
+      },
+      layers: analyses,
+      view: result.view,
+      ...(image.config.history ? { history: image.config.history } : {}),
     };
   } finally {
     await source.close();
