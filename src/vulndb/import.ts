@@ -5,13 +5,16 @@
  * Malformed records are counted and skipped, never fatal.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { downloadSource, isUrl, redactUrl } from './download.js';
+import { isGzip, readExport, type ExportContents } from './export.js';
 import { normalisePackageName, parseOsv, type OsvRecord } from './osv.js';
 import { parseAlpineSecdb } from './sources/alpine-secdb.js';
 import { parseDebianTracker, type ParseStats } from './sources/debian-tracker.js';
@@ -76,7 +79,14 @@ export function parseInput(path: string): Parsed {
     }
     return { kind: 'osv', records, stats, warnings };
   }
-  const buf = readBounded(path);
+  let buf = readBounded(path);
+  if (isGzip(buf)) {
+    try {
+      buf = gunzipSync(buf, { maxOutputLength: MAX_FILE });
+    } catch (err) {
+      throw new PortcullisError({ code: 'ADVISORY_SOURCE_INVALID', message: `"${path}" is gzip-compressed but cannot be decompressed (or is over 1 GiB uncompressed): ${(err as Error).message}`, hint: 'Download the file again.' });
+    }
+  }
   if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
     const records: OsvRecord[] = [];
     let files: Record<string, Uint8Array>;
@@ -89,7 +99,7 @@ export function parseInput(path: string): Parsed {
     return { kind: 'osv', records, stats, warnings };
   }
   const text = buf.toString('utf8');
-  if (/\.ya?ml$/.test(path)) {
+  if (/\.ya?ml(\.gz)?$/.test(path)) {
     const records: OsvRecord[] = [];
     parseOsvText(text, path, records, stats, warnings);
     return { kind: 'osv', records, stats, warnings };
@@ -174,8 +184,9 @@ async function insertOs(trx: Transaction<Database>, source: string, advisories: 
 }
 
 /** Imports one input, replacing the previous data of the same source in one transaction. */
-export async function importAdvisories(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importAdvisories(store: Store, path: string, opts: ImportOptions & { location?: string } = {}): Promise<ImportReport> {
   const parsed = parseInput(path);
+  const location = opts.location ?? path;
   const source = sourceId(parsed.kind, path, parsed);
   const total = parsed.kind === 'osv' ? parsed.records.length : parsed.advisories.length;
   const progress = (done: number) => opts.onProgress?.({ source, done, total });
@@ -184,11 +195,93 @@ export async function importAdvisories(store: Store, path: string, opts: ImportO
     else await insertOs(trx, source, parsed.advisories, progress);
     await trx
       .insertInto('advisory_sources')
-      .values({ id: source, kind: parsed.kind, location: path, imported_at: new Date(), records: parsed.stats.records, malformed: parsed.stats.malformed })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ kind: parsed.kind, location: path, imported_at: new Date(), records: parsed.stats.records, malformed: parsed.stats.malformed }))
+      .values({ id: source, kind: parsed.kind, location, imported_at: new Date(), records: parsed.stats.records, malformed: parsed.stats.malformed })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ kind: parsed.kind, location, imported_at: new Date(), records: parsed.stats.records, malformed: parsed.stats.malformed }))
       .execute();
   });
   return { source, kind: parsed.kind, records: parsed.stats.records, malformed: parsed.stats.malformed, warnings: parsed.warnings };
+}
+
+export interface ImportInputOptions extends ImportOptions {
+  /** Where URL sources are downloaded (partial downloads resume from here). */
+  downloadDir: string;
+  offline?: boolean;
+  /** Expected SHA-256 of a downloaded file. */
+  sha256?: string;
+  onDownload?: (e: { url: string; bytes: number; total?: number; resumedFrom: number }) => void;
+  /** For exports: also delete every source the export does not hold (`db update --from`). */
+  mirror?: boolean;
+}
+
+/**
+ * Imports one input: a local file or directory, an export written by `db export`, or an
+ * http(s) URL of either (downloaded and checked first). Returns one report per source replaced.
+ */
+export async function importInput(store: Store, input: string, opts: ImportInputOptions): Promise<ImportReport[]> {
+  let path = input;
+  let downloaded: string | undefined;
+  if (isUrl(input)) {
+    const d = await downloadSource(input, { dir: opts.downloadDir, ...(opts.offline ? { offline: true } : {}), ...(opts.sha256 ? { sha256: opts.sha256 } : {}), ...(opts.onDownload ? { onProgress: opts.onDownload } : {}) });
+    path = downloaded = d.path;
+  } else if (opts.sha256) {
+    const got = fileSha256(input);
+    if (got !== opts.sha256.toLowerCase().replace(/^sha256:/, '')) throw new PortcullisError({ code: 'DIGEST_MISMATCH', message: `"${input}" has SHA-256 ${got}, expected ${opts.sha256}`, hint: 'The file is not the one you meant, or it was altered; nothing was imported.' });
+  }
+  try {
+    const head = readHead(path);
+    if (head && isGzip(head)) {
+      const contents = await readExport(path);
+      if (contents) return await applyExport(store, contents, { mirror: !!opts.mirror, location: isUrl(input) ? redactUrl(input) : input });
+    }
+    if (opts.mirror) throw new PortcullisError({ code: 'ADVISORY_SOURCE_INVALID', message: `"${isUrl(input) ? redactUrl(input) : input}" is not a file written by \`portcullis db export\``, hint: '`db update --from` takes an export; use `db import` for single sources.' });
+    return [await importAdvisories(store, path, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), location: isUrl(input) ? redactUrl(input).replace('//***@', '//') : resolve(input) })];
+  } finally {
+    if (downloaded) rmSync(downloaded, { force: true });
+  }
+}
+
+function readHead(path: string): Buffer | undefined {
+  try {
+    if (statSync(path).isDirectory()) return undefined;
+    const fd = openSync(path, 'r');
+    try {
+      const b = Buffer.alloc(4);
+      const n = readSync(fd, b, 0, 4, 0);
+      return b.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces every source held by an export in one transaction (and, mirroring, drops the others). */
+export async function applyExport(store: Store, contents: ExportContents, opts: { mirror: boolean; location: string; onProgress?: ImportOptions['onProgress'] }): Promise<ImportReport[]> {
+  const reports: ImportReport[] = [];
+  await store.db.transaction().execute(async (trx) => {
+    if (opts.mirror) {
+      const keep = contents.sources.map((s) => s.meta.id);
+      const stale = (await trx.selectFrom('advisory_sources').select('id').execute()).map((r) => r.id).filter((id) => !keep.includes(id));
+      for (const id of stale) {
+        await trx.deleteFrom('os_advisories').where('source', '=', id).execute();
+        await trx.deleteFrom('osv_advisories').where('source', '=', id).execute();
+        await trx.deleteFrom('advisory_sources').where('id', '=', id).execute();
+      }
+    }
+    for (const src of contents.sources) {
+      const id = src.meta.id;
+      await trx.deleteFrom('os_advisories').where('source', '=', id).execute();
+      await trx.deleteFrom('osv_advisories').where('source', '=', id).execute();
+      const progress = (done: number) => opts.onProgress?.({ source: id, done, total: src.osv.length + src.os.length });
+      await insertOsv(trx, id, src.osv, progress);
+      await insertOs(trx, id, src.os, (n) => progress(src.osv.length + n));
+      const row = { kind: src.meta.kind, location: src.meta.location, imported_at: new Date(src.meta.importedAt), records: src.meta.records, malformed: src.meta.malformed };
+      await trx.insertInto('advisory_sources').values({ id, ...row }).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+      reports.push({ source: id, kind: src.meta.kind as ImportReport['kind'], records: src.osv.length + src.os.length, malformed: src.meta.malformed, warnings: [] });
+    }
+  });
+  return reports;
 }
 
 async function replaceSource(db: Kysely<Database>, source: string, fill: (trx: Transaction<Database>) => Promise<void>): Promise<void> {

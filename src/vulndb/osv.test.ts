@@ -74,3 +74,32 @@ describe('OSV spec event kinds', () => {
     expect(() => parseOsv('{"id": "X", "affected": [{"ranges": [{"type": "ECOSYSTEM"}]}]}')).toThrow(/malformed ranges/);
   });
 });
+
+describe('GIT ranges, decided by exact commit only', () => {
+  const fix = '74ea7cf7a6a27a4eeb2ae24e162bcc942a6706d5';
+  const intro = '0123456789abcdef0123456789abcdef01234567';
+  const rec = (events: object[], versions?: string[]): OsvRecord => ({ id: 'TEST-GIT', affected: [{ package: { ecosystem: 'Go', name: 'example.com/g' }, ranges: [{ type: 'GIT', repo: 'https://example.com/g', events }], ...(versions ? { versions } : {}) }] });
+  it.each([
+    ['installed commit is the fix', [{ introduced: intro }, { fixed: fix }], fix, false],
+    ['abbreviated fix commit', [{ introduced: intro }, { fixed: fix }], fix.slice(0, 12), false],
+    ['pseudo-version at the fix commit', [{ introduced: intro }, { fixed: fix }], `v0.0.0-20230522000000-${fix.slice(0, 12)}`, false],
+    ['installed commit is the introducing one', [{ introduced: intro }, { fixed: fix }], intro, true],
+    ['pseudo-version at the introducing commit', [{ introduced: intro }, { fixed: fix }], `v1.2.4-0.20200101000000-${intro.slice(0, 12)}`, true],
+    ['last_affected commit', [{ introduced: '0' }, { last_affected: intro }], intro, true],
+    ['limit commit', [{ introduced: intro }, { limit: fix }], fix, false],
+    ['another commit: undecided, not affected', [{ introduced: intro }, { fixed: fix }], 'deadbeefdeadbeefdeadbeef', false],
+    ['a release version: undecided, not affected', [{ introduced: '0' }, { fixed: fix }], 'v1.0.0', false],
+  ])('%s', (_what, events, v, want) => {
+    expect(evaluateOsv(rec(events), 'Go', 'example.com/g', v).affected).toBe(want);
+  });
+  it('an undecided commit falls back to the versions list; a fixed commit overrides it', () => {
+    expect(evaluateOsv(rec([{ introduced: '0' }, { fixed: fix }], ['v1.0.0']), 'Go', 'example.com/g', 'v1.0.0').affected).toBe(true);
+    expect(evaluateOsv(rec([{ introduced: '0' }, { fixed: fix }], [fix]), 'Go', 'example.com/g', fix).affected).toBe(false);
+  });
+  it('GIT hits never report commit hashes as fixed versions', () => {
+    expect(evaluateOsv(rec([{ introduced: intro }, { fixed: fix }]), 'Go', 'example.com/g', intro).fixedVersions).toEqual([]);
+  });
+  it('PYSEC-2023-74: requests at its fix commit is not affected by the GIT range', () => {
+    expect(evaluateOsv(data('PYSEC-2023-74.yaml'), 'PyPI', 'requests', fix).affected).toBe(false);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * OSV records (https://ossf.github.io/osv-schema/): tolerant parsing of JSON or YAML documents and
- * evaluation of `affected[].ranges` (SEMVER, ECOSYSTEM; GIT ranges are kept but cannot be
- * evaluated without the repository) and `affected[].versions`.
+ * evaluation of `affected[].ranges` (SEMVER, ECOSYSTEM; GIT ranges by exact commit only, since the
+ * repository's history is not at hand) and `affected[].versions`.
  */
 import { parse as parseYaml } from 'yaml';
 import { schemeFor } from '../versions/registry.js';
@@ -65,8 +65,36 @@ export function normalisePackageName(ecosystem: string, name: string): string {
   return name;
 }
 
+/** The commit an installed version names: a bare hex hash, or a Go pseudo-version's 12-hex suffix. */
+export function commitOf(version: string): string | undefined {
+  const v = version.trim().toLowerCase();
+  if (/^[0-9a-f]{7,40}$/.test(v)) return v;
+  const m = /^v\d+\.\d+\.\d+-(?:[0-9a-z.]+\.)?\d{14}-([0-9a-f]{12})(?:\+incompatible)?$/.exec(v);
+  return m?.[1];
+}
+
+const sameCommit = (a: string, b: string) => a.length >= 7 && b.length >= 7 && (a.startsWith(b.toLowerCase()) || b.toLowerCase().startsWith(a));
+
+/**
+ * GIT ranges without the repository: the commit graph is unknown, so only an installed commit
+ * that *is* one of the events decides (introduced / last_affected → affected, fixed / limit →
+ * not affected); anything else is undecided and left to the record's `versions` list and
+ * other ranges.
+ */
+function inGitRange(version: string, range: OsvRange): boolean | undefined {
+  const commit = commitOf(version);
+  if (!commit) return undefined;
+  for (const e of range.events) {
+    if ((e.fixed && sameCommit(commit, e.fixed)) || (e.limit && sameCommit(commit, e.limit))) return false;
+  }
+  for (const e of range.events) {
+    if ((e.introduced && e.introduced !== '0' && sameCommit(commit, e.introduced)) || (e.last_affected && sameCommit(commit, e.last_affected))) return true;
+  }
+  return undefined;
+}
+
 function inRange(version: string, range: OsvRange, scheme: VersionScheme): boolean | undefined {
-  if (range.type === 'GIT') return undefined;
+  if (range.type === 'GIT') return inGitRange(version, range);
   const s = range.type === 'SEMVER' ? semverScheme : scheme;
   const cmp = (a: string, b: string) => (a === '0' ? (b === '0' ? 0 : -1) : b === '0' ? 1 : s.compare(a, b));
   const key = (e: OsvEvent) => e.introduced ?? e.fixed ?? e.last_affected ?? e.limit ?? '0';
@@ -77,12 +105,17 @@ function inRange(version: string, range: OsvRange, scheme: VersionScheme): boole
     return undefined;
   }
   let affected = false;
-  for (const e of events) {
-    if (e.introduced !== undefined && cmp(version, e.introduced) >= 0) affected = true;
-    else if (e.fixed !== undefined && cmp(version, e.fixed) >= 0) affected = false;
-    else if (e.last_affected !== undefined && cmp(version, e.last_affected) > 0) affected = false;
+  try {
+    for (const e of events) {
+      if (e.introduced !== undefined && cmp(version, e.introduced) >= 0) affected = true;
+      else if (e.fixed !== undefined && cmp(version, e.fixed) >= 0) affected = false;
+      else if (e.last_affected !== undefined && cmp(version, e.last_affected) > 0) affected = false;
+    }
+    for (const e of events) if (e.limit !== undefined && e.limit !== '*' && cmp(version, e.limit) >= 0) affected = false;
+  } catch {
+    // The installed version is not one this scheme can order: undecided.
+    return undefined;
   }
-  for (const e of events) if (e.limit !== undefined && e.limit !== '*' && cmp(version, e.limit) >= 0) affected = false;
   return affected;
 }
 
@@ -109,13 +142,17 @@ export function evaluateOsv(record: OsvRecord, ecosystem: string, name: string, 
     if (a.package.ecosystem.split(':')[0]!.toLowerCase() !== eco) continue;
     if (normalisePackageName(a.package.ecosystem, a.package.name) !== want) continue;
     let hit = false;
+    let fixedCommit = false;
     for (const r of a.ranges ?? []) {
-      if (inRange(version, r, scheme)) {
+      const inside = inRange(version, r, scheme);
+      if (inside === false && r.type === 'GIT') fixedCommit = true;
+      if (inside) {
         hit = true;
+        if (r.type === 'GIT') continue;
         for (const e of r.events) if (e.fixed !== undefined && scheme.tryParse(e.fixed) !== undefined && scheme.compare(e.fixed, version) > 0) fixed.add(e.fixed);
       }
     }
-    if (!hit && (a.versions ?? []).includes(version)) {
+    if (!hit && !fixedCommit && (a.versions ?? []).includes(version)) {
       hit = true;
       byList = true;
     }
