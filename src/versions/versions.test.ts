@@ -4,7 +4,9 @@
  * ComparableVersion, Python's packaging), plus hand-checked tables for the rest.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareApk } from './apk.js';
 import { compareDpkg } from './dpkg.js';
@@ -136,6 +138,73 @@ describe('pep440 vs packaging.version', () => {
     const py = 'import sys\ntry:\n  from packaging.version import Version\nexcept ImportError:\n  from pip._vendor.packaging.version import Version\nfor line in sys.stdin:\n  a, b = line.split()\n  x, y = Version(a), Version(b)\n  print("<" if x < y else ">" if x > y else "=")';
     const out = execFileSync('python3', ['-c', py], { input: pairs.map((p) => p.join(' ')).join('\n') + '\n', encoding: 'utf8' }).trim().split('\n');
     const mismatches = pairs.filter(([a, b], i) => sym(pep440Scheme.compare(a, b)) !== out[i]).map(([a, b], i) => `${a} ${b}: ours ${sym(pep440Scheme.compare(a, b))} packaging ${out[i]}`);
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe('rubygems vs Gem::Version', () => {
+  it('agrees with Ruby on 3000 pairs of release and prerelease versions', () => {
+    const r = rng(23);
+    const seg = () => (r() < 0.75 ? String(Math.floor(r() * 12)) : ['a', 'b', 'pre', 'rc', 'beta', 'alpha'][Math.floor(r() * 6)]! + (r() < 0.5 ? Math.floor(r() * 3) : ''));
+    const v = () => {
+      const parts = [String(Math.floor(r() * 4))];
+      const n = 1 + Math.floor(r() * 4);
+      for (let i = 0; i < n; i++) parts.push(i < 2 || r() < 0.7 ? String(Math.floor(r() * 12)) : seg());
+      let s = parts.join('.');
+      if (r() < 0.1) s += '.0';
+      if (r() < 0.08) s += '-rc' + Math.floor(r() * 3);
+      return s;
+    };
+    const pairs = Array.from({ length: 3000 }, () => [v(), v()] as [string, string]);
+    pairs.push(['1.0.0', '1'], ['1.0.a', '1.0'], ['1.0.b1', '1.0.a2'], ['2.0.0-rc1', '2.0.0'], ['1.0.0.pre.2', '1.0.0.pre.10'], ['1.a', '1.0.a'], ['0.9.9', '0.10']);
+    const rb = 'STDIN.each_line { |l| a, b = l.split; c = Gem::Version.new(a) <=> Gem::Version.new(b); puts(c < 0 ? "<" : c > 0 ? ">" : "=") }';
+    const out = execFileSync('ruby', ['-e', rb], { input: pairs.map((p) => p.join(' ')).join('\n') + '\n', encoding: 'utf8' }).trim().split('\n');
+    expect(out).toHaveLength(pairs.length);
+    expect(new Set(out)).toEqual(new Set(['<', '=', '>']));
+    const mismatches = pairs.filter(([a, b], i) => sym(compareGem(a, b)) !== out[i]).map(([a, b]) => `${a} ${b}: ours ${sym(compareGem(a, b))} ruby ${out[pairs.findIndex((p) => p[0] === a && p[1] === b)]}`);
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe('go vs golang.org/x/mod/semver', () => {
+  it('agrees with the Go module tooling on 3000 pairs incl. pseudo-versions and +incompatible', () => {
+    const r = rng(29);
+    const hex = () => Array.from({ length: 12 }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
+    const ts = () => `20${10 + Math.floor(r() * 15)}0${1 + Math.floor(r() * 9)}1${Math.floor(r() * 10)}0${Math.floor(r() * 10)}0000`;
+    const v = () => {
+      const [ma, mi, pa] = [Math.floor(r() * 3), Math.floor(r() * 4), Math.floor(r() * 4)];
+      const x = r();
+      let s = `v${ma}.${mi}.${pa}`;
+      if (x < 0.15) s = `v0.0.0-${ts()}-${hex()}`;
+      else if (x < 0.3) s = `v${ma}.${mi}.${pa + 1}-0.${ts()}-${hex()}`;
+      else if (x < 0.4) s = `v${ma}.${mi}.${pa}-${['alpha', 'beta', 'rc'][Math.floor(r() * 3)]}.${Math.floor(r() * 3)}`;
+      else if (x < 0.45) s = `v${ma}.${mi}.${pa}-rc.1.0.${ts()}-${hex()}`;
+      if (r() < 0.1) s += '+incompatible';
+      return s;
+    };
+    const pairs = Array.from({ length: 3000 }, () => [v(), v()] as [string, string]);
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-gosemver-'));
+    try {
+      writeFileSync(join(dir, 'main.go'), 'package main\n\nimport (\n\t"bufio"\n\t"fmt"\n\t"os"\n\t"strings"\n\n\t"golang.org/x/mod/semver"\n)\n\nfunc main() {\n\ts := bufio.NewScanner(os.Stdin)\n\tfor s.Scan() {\n\t\tf := strings.Fields(s.Text())\n\t\tfmt.Println([]string{"<", "=", ">"}[semver.Compare(f[0], f[1])+1])\n\t}\n}\n');
+      const gopath = '/usr/share/gocode';
+      const out = execFileSync('go', ['run', 'main.go'], { cwd: dir, input: pairs.map((p) => p.join(' ')).join('\n') + '\n', encoding: 'utf8', env: { ...process.env, GO111MODULE: 'off', GOPATH: gopath, GOCACHE: join(dir, 'cache'), GOFLAGS: '' } }).trim().split('\n');
+      expect(out).toHaveLength(pairs.length);
+      expect(new Set(out)).toEqual(new Set(['<', '=', '>']));
+      const mismatches = pairs.filter(([a, b], i) => sym(goScheme.compare(a, b)) !== out[i]).map(([a, b]) => `${a} ${b}: ours ${sym(goScheme.compare(a, b))}`);
+      expect(mismatches).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
+describe('npm vs node-semver', () => {
+  it('agrees with the semver package npm itself uses, on 3000 pairs incl. prereleases and build metadata', async () => {
+    const { default: semver } = await import('semver');
+    const r = rng(31);
+    const v = () => `${Math.floor(r() * 3)}.${Math.floor(r() * 3)}.${Math.floor(r() * 3)}${r() < 0.4 ? '-' + ['alpha', 'beta', 'rc', '0', '1'][Math.floor(r() * 5)] + (r() < 0.5 ? '.' + Math.floor(r() * 11) : '') : ''}${r() < 0.1 ? '+build.' + Math.floor(r() * 3) : ''}`;
+    const pairs = Array.from({ length: 3000 }, () => [v(), v()] as [string, string]);
+    const mismatches = pairs.filter(([a, b]) => npmScheme.compare(a, b) !== semver.compare(a, b)).map(([a, b]) => `${a} ${b}`);
     expect(mismatches).toEqual([]);
   });
 });
