@@ -94,3 +94,64 @@ describe('Alpine secdb', () => {
   });
   it('counts malformed packages', () => expect(stats).toEqual({ records: 2, malformed: 1 }));
 });
+
+describe('OSV records of the distributions (Debian:12, Alpine:v3.19, …) for OS packages', () => {
+  const dsa = parseOsv(td('DSA-5514-1.json'));
+  const debCve = parseOsv(td('DEBIAN-CVE-2005-2541.json'));
+  const index = new MemoryIndex().addOsv([dsa, debCve]);
+  const libc = (v: string) => pkg('1', 'libc6', v, 'deb', { source: { name: 'glibc', version: v } });
+
+  it.each([
+    ['2.36-9+deb12u2', ['2.36-9+deb12u3']],
+    ['2.36-9', ['2.36-9+deb12u3']],
+    ['2.36-9+deb12u3', undefined],
+    ['2.36-9+deb12u14', undefined],
+  ])('bookworm libc6 %s: CVE-2023-4911 (DSA-5514-1) fixed in %j', (v, fixed) => {
+    const r = matchCatalog(catalog([libc(v)]), index);
+    const f = r.findings.find((x) => x.id === 'CVE-2023-4911');
+    if (!fixed) return expect(f).toBeUndefined();
+    expect(f).toMatchObject({ aliases: ['DEBIAN-CVE-2023-4911', 'DSA-5514-1'], fixedVersions: fixed, state: 'fixed', sources: ['osv:DSA-5514-1'], title: 'glibc - security update' });
+  });
+
+  it('a bullseye package gets bullseye’s fix, never bookworm’s', () => {
+    const os = { id: 'debian', versionId: '11', codename: 'bullseye' };
+    expect(matchCatalog(catalog([libc('2.31-13+deb11u6')], os), index).findings[0]).toMatchObject({ id: 'CVE-2023-4911', fixedVersions: ['2.31-13+deb11u7'] });
+    expect(matchCatalog(catalog([libc('2.31-13+deb11u7')], os), index).findings).toEqual([]);
+  });
+
+  it('a release without OSV or tracker data says so', () => {
+    const r = matchCatalog(catalog([libc('2.28-10')], { id: 'debian', versionId: '10', codename: 'buster' }), index);
+    expect(r.findings).toEqual([]);
+    expect(r.notes[0]).toMatch(/No advisory data for debian buster/);
+  });
+
+  it('an open issue without a fix is unfixed; the tracker’s and OSV’s findings merge into one per flaw', () => {
+    const stats = { records: 0, malformed: 0 };
+    const both = new MemoryIndex().addOsv([dsa, debCve]).addOs(parseDebianTracker(JSON.parse(td('debian-tracker.json')), stats));
+    const r = matchCatalog(catalog([libc('2.36-9+deb12u2'), pkg('2', 'tar', '1.34+dfsg-1.2+deb12u1', 'deb')]), both);
+    expect(r.findings.map((f) => [f.packageName, f.id, f.aliases, f.sources.sort(), f.state])).toEqual([
+      ['libc6', 'CVE-2023-4911', ['DEBIAN-CVE-2023-4911', 'DSA-5514-1'], ['debian-tracker', 'osv:DSA-5514-1'], 'fixed'],
+      ['tar', 'CVE-2005-2541', ['DEBIAN-CVE-2005-2541'], ['debian-tracker', 'osv:DEBIAN-CVE-2005-2541'], 'unfixed'],
+    ]);
+  });
+
+  it('an advisory fixing several CVEs gives one finding per CVE, each naming the advisory', () => {
+    const multi: OsvRecord = { id: 'DSA-9000-1', upstream: ['CVE-2024-0001', 'CVE-2024-0002'], affected: [{ package: { ecosystem: 'Debian:12', name: 'glibc' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.36-9+deb12u9' }] }] }] };
+    const r = matchCatalog(catalog([libc('2.36-9+deb12u8')]), new MemoryIndex().addOsv([multi]));
+    expect(r.findings.map((f) => [f.id, f.aliases])).toEqual([
+      ['CVE-2024-0001', ['DSA-9000-1']],
+      ['CVE-2024-0002', ['DSA-9000-1']],
+    ]);
+  });
+
+  it('Alpine OSV records match by origin package within their release (apk ordering)', () => {
+    // Synthetic record in the shape of Alpine's OSV feed (ecosystem Alpine:vX.Y).
+    const rec: OsvRecord = { id: 'ALPINE-CVE-2099-0001', upstream: ['CVE-2099-0001'], affected: [{ package: { ecosystem: 'Alpine:v3.19', name: 'busybox' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.36.1-r16' }] }] }] };
+    const idx = new MemoryIndex().addOsv([rec]);
+    const os = { id: 'alpine', versionId: '3.19.1' };
+    const bb = (v: string) => pkg('1', 'ssl_client', v, 'apk', { source: { name: 'busybox' } });
+    expect(matchCatalog(catalog([bb('1.36.1-r15')], os), idx).findings[0]).toMatchObject({ id: 'CVE-2099-0001', fixedVersions: ['1.36.1-r16'] });
+    expect(matchCatalog(catalog([bb('1.36.1-r16')], os), idx).findings).toEqual([]);
+    expect(matchCatalog(catalog([bb('1.36.1-r2')], { id: 'alpine', versionId: '3.20.0' }), idx).notes[0]).toMatch(/No advisory data for alpine 3.20/);
+  });
+});

@@ -6,15 +6,18 @@
  */
 import type { CatalogResult, Package } from '../core/types.js';
 import { schemeFor } from '../versions/registry.js';
-import { evaluateOsv, type OsvRecord } from './osv.js';
+import { ecosystemMatches, evaluateOsv, type OsvRecord } from './osv.js';
 import { osvSeverity, severityRank, vendorSeverity, type SeverityInfo } from './severity.js';
 import type { FixState, OsAdvisory } from './types.js';
 
 export interface AdvisoryIndex {
   osAdvisories(distro: string, release: string, sourcePackage: string): OsAdvisory[];
+  /** OSV records by ecosystem (`npm`, or an OS one with its release, `Debian:12`) and package name. */
   osvRecords(ecosystem: string, name: string): OsvRecord[];
   /** Whether any advisory data exists for this distro release (to say so instead of "0 vulnerabilities"). */
   hasOsData(distro: string, release: string): boolean;
+  /** Whether OSV records of this OS ecosystem release (`Debian:12`) were imported. */
+  hasOsvData(ecosystem: string): boolean;
 }
 
 export interface Finding {
@@ -53,6 +56,52 @@ export function releaseOf(result: CatalogResult): string | undefined {
 
 function primaryId(ids: string[]): string {
   return ids.find((i) => i.startsWith('CVE-')) ?? ids[0]!;
+}
+
+/**
+ * The OSV ecosystem (with release) of a distribution's own OSV records: `Debian:12`,
+ * `Alpine:v3.19`, `Ubuntu:22.04`. Undefined for distributions whose OSV data we don't match.
+ */
+export function osvEcosystemOf(os: CatalogResult['os']): string | undefined {
+  if (!os?.versionId) return undefined;
+  if (os.id === 'debian') return `Debian:${os.versionId.split('.')[0]}`;
+  if (os.id === 'alpine') return `Alpine:v${os.versionId.split('.').slice(0, 2).join('.')}`;
+  if (os.id === 'ubuntu') return `Ubuntu:${os.versionId}`;
+  return undefined;
+}
+
+/**
+ * A distribution's OSV record (DSA/DLA/DEBIAN-CVE, ALPINE-CVE, USN) as findings: one per flaw.
+ * A DSA that fixes three CVEs is three findings, each carrying the DSA among its aliases, so they
+ * merge with the tracker's CVE findings instead of swallowing each other.
+ */
+function matchOsOsv(p: Package, ecosystem: string, index: AdvisoryIndex): Finding[] {
+  const src = p.source?.name ?? p.name;
+  const out: Finding[] = [];
+  for (const rec of index.osvRecords(ecosystem, src)) {
+    const r = evaluateOsv(rec, ecosystem, src, p.version);
+    if (!r.affected) continue;
+    const cves = [...new Set([...(rec.aliases ?? []), ...(rec.upstream ?? [])].filter((i) => i.startsWith('CVE-')))];
+    const others = [...new Set([rec.id, ...(rec.aliases ?? []), ...(rec.upstream ?? [])].filter((i) => !i.startsWith('CVE-')))];
+    const flaws = cves.length > 0 ? cves : [rec.id];
+    for (const id of flaws) {
+      out.push({
+        id,
+        aliases: others.filter((i) => i !== id).sort(),
+        packageId: p.id,
+        packageName: p.name,
+        packageType: p.type,
+        installedVersion: p.version,
+        fixedVersions: r.fixedVersions,
+        state: r.fixedVersions.length > 0 ? 'fixed' : 'unfixed',
+        ...sev(osvSeverity(rec)),
+        ...(rec.summary ? { title: rec.summary } : rec.details ? { title: rec.details.split('\n')[0]! } : {}),
+        sources: [`osv:${rec.id}`],
+        ...(p.locations[0] ? { location: p.locations[0].path } : {}),
+      });
+    }
+  }
+  return out;
 }
 
 function matchOs(p: Package, distro: string, release: string, index: AdvisoryIndex): Finding[] {
@@ -126,7 +175,8 @@ export function mergeAliases(findings: Finding[]): Finding[] {
     const groups: Finding[] = [];
     for (const f of list) {
       const ids = new Set([f.id, ...f.aliases]);
-      const g = groups.find((x) => [x.id, ...x.aliases].some((i) => ids.has(i)));
+      // Two different CVEs are never one flaw, even when one advisory (a DSA) names both.
+      const g = groups.find((x) => !(x.id.startsWith('CVE-') && f.id.startsWith('CVE-') && x.id !== f.id) && [x.id, ...x.aliases].some((i) => ids.has(i)));
       if (!g) {
         groups.push({ ...f, aliases: [...f.aliases], fixedVersions: [...f.fixedVersions], sources: [...f.sources] });
         continue;
@@ -153,9 +203,16 @@ export function matchCatalog(result: CatalogResult, index: AdvisoryIndex): Match
   const release = releaseOf(result);
   const osPackages = result.packages.filter((p) => p.type === 'deb' || p.type === 'apk' || p.type === 'rpm');
   if (osPackages.length > 0) {
+    const osvEco = osvEcosystemOf(result.os);
+    const hasOsv = osvEco !== undefined && index.hasOsvData(osvEco);
     if (!distro || !release) notes.push('OS packages were found but the OS release could not be detected: OS packages were not matched.');
-    else if (!index.hasOsData(distro, release)) notes.push(`No advisory data for ${distro} ${release}: its ${osPackages.length} OS packages were not checked (this is not "0 vulnerabilities").`);
-    else for (const p of osPackages) findings.push(...matchOs(p, distro, release, index));
+    else if (!index.hasOsData(distro, release) && !hasOsv) notes.push(`No advisory data for ${distro} ${release}: its ${osPackages.length} OS packages were not checked (this is not "0 vulnerabilities").`);
+    else {
+      for (const p of osPackages) {
+        findings.push(...matchOs(p, distro, release, index));
+        if (hasOsv) findings.push(...matchOsOsv(p, osvEco, index));
+      }
+    }
   }
   for (const p of result.packages) findings.push(...matchLanguage(p, index));
   return { findings: mergeAliases(findings), notes };
@@ -166,6 +223,7 @@ export class MemoryIndex implements AdvisoryIndex {
   private readonly os = new Map<string, OsAdvisory[]>();
   private readonly releases = new Set<string>();
   private readonly osv = new Map<string, OsvRecord[]>();
+  private readonly osvEcosystems = new Set<string>();
 
   addOs(list: OsAdvisory[]): this {
     for (const a of list) {
@@ -180,6 +238,7 @@ export class MemoryIndex implements AdvisoryIndex {
     for (const r of records) {
       for (const a of r.affected ?? []) {
         if (!a.package) continue;
+        this.osvEcosystems.add(a.package.ecosystem.toLowerCase());
         const eco = a.package.ecosystem.split(':')[0]!.toLowerCase();
         const k = `${eco}|${eco === 'pypi' ? a.package.name.toLowerCase().replace(/[-_.]+/g, '-') : a.package.name}`;
         const list = this.osv.get(k) ?? [];
@@ -201,11 +260,22 @@ export class MemoryIndex implements AdvisoryIndex {
   }
 
   osvRecords(ecosystem: string, name: string): OsvRecord[] {
-    const eco = ecosystem.toLowerCase();
+    const eco = ecosystem.split(':')[0]!.toLowerCase();
     return this.osv.get(`${eco}|${eco === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name}`) ?? [];
   }
 
   hasOsData(distro: string, release: string): boolean {
     return this.releases.has(`${distro}|${release}`);
+  }
+
+  /** Records that OSV data exists for an OS ecosystem release even if none of its records were loaded. */
+  markOsvEcosystem(ecosystem: string): this {
+    this.osvEcosystems.add(ecosystem.toLowerCase());
+    return this;
+  }
+
+  hasOsvData(ecosystem: string): boolean {
+    for (const e of this.osvEcosystems) if (ecosystemMatches(e, ecosystem)) return true;
+    return false;
   }
 }

@@ -33,6 +33,8 @@ export interface OsvRecord {
   published?: string;
   withdrawn?: string;
   aliases?: string[];
+  /** Upstream ids the record is about (OSV 1.7: e.g. a DSA lists the CVEs it fixes). */
+  upstream?: string[];
   related?: string[];
   summary?: string;
   details?: string;
@@ -127,11 +129,23 @@ export interface AffectedResult {
   byVersionList: boolean;
 }
 
+/**
+ * Whether an `affected[].package.ecosystem` is the one asked for. A bare ecosystem (`PyPI`)
+ * matches on its name; one with a release (`Debian:12`, `Alpine:v3.19`, `Ubuntu:22.04`) matches
+ * only that release (Ubuntu's `:LTS` / `:Pro` suffixes after the release included), so one
+ * release never borrows another's fixed version.
+ */
+export function ecosystemMatches(affected: string, wanted: string): boolean {
+  const a = affected.toLowerCase();
+  const w = wanted.toLowerCase();
+  if (!w.includes(':')) return a.split(':')[0] === w;
+  return a === w || a.startsWith(w + ':');
+}
+
 /** Whether `version` of package `name` in `ecosystem` is affected by the record. */
 export function evaluateOsv(record: OsvRecord, ecosystem: string, name: string, version: string): AffectedResult {
   const none: AffectedResult = { affected: false, fixedVersions: [], byVersionList: false };
   if (record.withdrawn) return none;
-  const eco = ecosystem.split(':')[0]!.toLowerCase();
   const want = normalisePackageName(ecosystem, name);
   const scheme = schemeFor(ecosystem);
   let affected = false;
@@ -139,7 +153,7 @@ export function evaluateOsv(record: OsvRecord, ecosystem: string, name: string, 
   const fixed = new Set<string>();
   for (const a of record.affected ?? []) {
     if (!a.package) continue;
-    if (a.package.ecosystem.split(':')[0]!.toLowerCase() !== eco) continue;
+    if (!ecosystemMatches(a.package.ecosystem, ecosystem)) continue;
     if (normalisePackageName(a.package.ecosystem, a.package.name) !== want) continue;
     let hit = false;
     let fixedCommit = false;

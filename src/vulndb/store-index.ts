@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { CatalogResult } from '../core/types.js';
 import type { Store } from '../store/store.js';
-import { MemoryIndex } from './match.js';
+import { MemoryIndex, osvEcosystemOf } from './match.js';
 import { normalisePackageName, type OsvRecord } from './osv.js';
 import type { FixState } from './types.js';
 
@@ -17,6 +17,15 @@ export async function loadIndexFor(store: Store, result: CatalogResult, release:
     if (!eco) continue;
     const name = normalisePackageName(eco, p.name);
     langKeys.set(`${eco}|${name}`, { ecosystem: eco, name });
+  }
+  const osvEco = osvEcosystemOf(result.os);
+  if (osvEco) {
+    const base = osvEco.split(':')[0]!.toLowerCase();
+    for (const p of result.packages) if (OS_TYPES.has(p.type)) langKeys.set(`${base}|${p.source?.name ?? p.name}`, { ecosystem: base, name: p.source?.name ?? p.name });
+    // Whether this release has OSV data at all (so "no data" is said only when it is true).
+    const any = await sql<{ one: number }>`select 1 as one from osv_advisories a where a.id in (select advisory_id from osv_packages where ecosystem = ${base})
+      and exists (select 1 from jsonb_array_elements(a.record->'affected') x where lower(x->'package'->>'ecosystem') = lower(${osvEco}) or lower(x->'package'->>'ecosystem') like lower(${osvEco + ':%'})) limit 1`.execute(store.db);
+    if (any.rows.length > 0) index.markOsvEcosystem(osvEco);
   }
   const names = [...langKeys.values()];
   if (names.length > 0) {
