@@ -1,7 +1,7 @@
 /**
- * A distribution's own OSV feed (Debian:12 records) imported into the store and matched against the
- * real Debian fixture image: the open tar issue is found, the patched glibc is not, and the scan
- * does not claim "no advisory data" for bookworm.
+ * A distribution's own OSV feed (Debian:12 records) and a Go vulndb record imported into the store
+ * and matched against the real Debian fixture image: the open tar issue is found, the patched glibc
+ * is not, the Go binary's 1.19.8 stdlib is, and the scan does not claim "no advisory data".
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,15 +24,19 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('Debian OSV records against the fixture image', () => {
-  it('finds tar CVE-2005-2541 (unfixed), not glibc CVE-2023-4911 (fixed below the installed 2.36-9+deb12u14)', () => {
+  it('finds tar CVE-2005-2541 (unfixed), not glibc CVE-2023-4911 (fixed below the installed 2.36-9+deb12u14); Go vulndb finds the Go 1.19.8 stdlib', () => {
     const dataDir = join(work, 'db');
-    const imp = cli(['db', 'import', join(TD, 'DSA-5514-1.json'), join(TD, 'DEBIAN-CVE-2005-2541.json'), '--data-dir', dataDir, '-q']);
+    const imp = cli(['db', 'import', join(TD, 'DSA-5514-1.json'), join(TD, 'DEBIAN-CVE-2005-2541.json'), join(TD, 'GO-2023-1878.json'), '--data-dir', dataDir, '-q']);
     expect(imp.status).toBe(0);
     const r = cli(['scan', 'image', `oci:${fx.ociLayout}:app`, '--data-dir', dataDir, '--format', 'json', '-q']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.notes).toEqual([]);
-    expect(doc.vulnerabilities.map((v: { packageName: string; id: string; aliases: string[]; state: string }) => [v.packageName, v.id, v.aliases, v.state])).toEqual([['tar', 'CVE-2005-2541', ['DEBIAN-CVE-2005-2541'], 'unfixed']]);
+    const got = doc.vulnerabilities.map((v: { packageName: string; id: string; aliases: string[]; state: string; fixedVersions: string[]; installedVersion: string }) => [v.packageName, v.installedVersion, v.id, v.aliases, v.state, v.fixedVersions]);
+    expect(got.sort()).toEqual([
+      ['stdlib', '1.19.8', 'CVE-2023-29406', ['GO-2023-1878'], 'fixed', ['1.19.11', '1.20.6']],
+      ['tar', '1.34+dfsg-1.2+deb12u1', 'CVE-2005-2541', ['DEBIAN-CVE-2005-2541'], 'unfixed', []],
+    ]);
   }, 300_000);
 });

@@ -103,3 +103,23 @@ describe('GIT ranges, decided by exact commit only', () => {
     expect(evaluateOsv(data('PYSEC-2023-74.yaml'), 'PyPI', 'requests', fix).affected).toBe(false);
   });
 });
+
+describe('GO-2023-1878 (Go vulndb, stdlib net/http): SEMVER range with a prerelease introduced', () => {
+  const rec = data('GO-2023-1878.json');
+  it.each([
+    ['1.19.8', true, ['1.19.11', '1.20.6']],
+    ['1.19.10', true, ['1.19.11', '1.20.6']],
+    ['1.19.11', false, []],
+    ['1.19.13', false, []],
+    ['1.20.0-rc.1', true, ['1.20.6']],
+    ['1.20.0', true, ['1.20.6']],
+    ['1.20.5', true, ['1.20.6']],
+    ['1.20.6', false, []],
+    ['1.21.0', false, []],
+  ])('stdlib %s affected=%s fixed=%j', (v, affected, fixed) => {
+    const r = evaluateOsv(rec, 'Go', 'stdlib', v);
+    expect(r.affected).toBe(affected);
+    expect(r.fixedVersions).toEqual(fixed);
+  });
+  it('aliases the CVE', () => expect(rec.aliases).toEqual(['CVE-2023-29406']));
+});
