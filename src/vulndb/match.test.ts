@@ -95,6 +95,28 @@ describe('Alpine secdb', () => {
   it('counts malformed packages', () => expect(stats).toEqual({ records: 2, malformed: 1 }));
 });
 
+describe('Alpine secdb v3.16 main (real openssl secfixes)', () => {
+  const stats = { records: 0, malformed: 0 };
+  const index = new MemoryIndex().addOs(parseAlpineSecdb(JSON.parse(td('alpine-secdb-v3.16-main.json')), stats));
+  const os = { id: 'alpine', versionId: '3.16.2' };
+  const lib = (v: string) => pkg('1', 'libcrypto3', v, 'apk', { source: { name: 'openssl' } });
+  const found = (v: string) => matchCatalog(catalog([lib(v)], os), index).findings.map((f) => `${f.id}<${f.fixedVersions.join(',')}`).sort();
+  it.each([
+    ['3.0.5-r0', []],
+    ['3.0.5-r1', []],
+    ['3.0.3-r0', ['CVE-2022-2097<3.0.5-r0']],
+    ['3.0.4-r0', ['CVE-2022-2097<3.0.5-r0']],
+    ['3.0.2-r0', ['CVE-2022-1343<3.0.3-r0', 'CVE-2022-1434<3.0.3-r0', 'CVE-2022-1473<3.0.3-r0', 'CVE-2022-2097<3.0.5-r0']],
+    ['3.0.1-r9', ['CVE-2022-0778<3.0.2-r0', 'CVE-2022-1343<3.0.3-r0', 'CVE-2022-1434<3.0.3-r0', 'CVE-2022-1473<3.0.3-r0', 'CVE-2022-2097<3.0.5-r0']],
+  ])('libcrypto3 (origin openssl) %s: %j', (v, want) => {
+    expect(found(v)).toEqual(want);
+  });
+  it('CVEs listed under "0" (not affecting Alpine) are never reported; other releases are not consulted', () => {
+    expect(found('3.0.0-r0').some((f) => f.startsWith('CVE-2022-1292'))).toBe(false);
+    expect(matchCatalog(catalog([lib('3.0.0-r0')], { id: 'alpine', versionId: '3.17.0' }), index).notes[0]).toMatch(/No advisory data for alpine 3.17/);
+  });
+});
+
 describe('OSV records of the distributions (Debian:12, Alpine:v3.19, …) for OS packages', () => {
   const dsa = parseOsv(td('DSA-5514-1.json'));
   const debCve = parseOsv(td('DEBIAN-CVE-2005-2541.json'));
