@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { reportError } from './output.js';
 import { dbCommand } from './db.js';
+import { diffCommand } from './diff.js';
 import { inspectCommand } from './inspect.js';
 import { sbomCommand } from './sbom.js';
 import { scanCommand } from './scan.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(versionCommand().exitOverride());
   program.addCommand(dbCommand().exitOverride());
   program.addCommand(scanCommand().exitOverride());
+  program.addCommand(diffCommand().exitOverride());
   program.addHelpText(
     'after',
     `

@@ -1,0 +1,100 @@
+/** `portcullis diff <before> <after>`: what changed between two versions of an image. */
+import { Command, Option } from 'commander';
+import { PortcullisError } from '../core/errors.js';
+import { diffImages, isRegression, renderDiffJson, renderDiffTable } from '../diff/index.js';
+import { analyseTarget, type AnalysedTarget } from '../scan/catalog-target.js';
+import { filterFindings, parseSeverities } from '../vulndb/filter.js';
+import { matchCatalog, releaseOf, type MatchResult } from '../vulndb/match.js';
+import { SEVERITIES } from '../vulndb/severity.js';
+import { loadIndexFor } from '../vulndb/store-index.js';
+import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
+import { writeOutput } from './output.js';
+import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
+import { TOOL_VERSION } from './version.js';
+
+interface DiffFlags extends ImageFlags, StoreFlags {
+  format: string;
+  output?: string;
+  vuln: boolean;
+  severity: string;
+  exitCode: string;
+}
+
+const RENDER = { table: renderDiffTable, json: renderDiffJson } as const;
+
+export function diffCommand(): Command {
+  const cmd = new Command('diff')
+    .description(
+      'Show what changed between two versions of an image: packages, vulnerabilities, setuid/setgid and world-writable files, config',
+    )
+    .argument(
+      '<before>',
+      'the old image: docker://REF (default), oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, rootfs:DIR',
+    )
+    .argument('<after>', 'the new image, same forms')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(Object.keys(RENDER)).default('table'),
+    )
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--no-vuln', 'do not match advisories (no vulnerability section, no database needed)')
+    .option(
+      '--severity <list>',
+      `severities of vulnerabilities to compare (${SEVERITIES.join(',')})`,
+      SEVERITIES.join(','),
+    )
+    .option(
+      '--exit-code <n>',
+      'exit status when the after image introduces vulnerabilities or gains setuid/setgid/world-writable files (sticky directories excepted)',
+      '0',
+    );
+  addStoreOptions(cmd);
+  addImageOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Both images are read at the same time. Targets accept every transport of "scan image", and rootfs:DIR.
+The JSON report (--format json) is described in docs/diff-report.md (kind "portcullis-diff", schemaVersion 1).`,
+  );
+  cmd.action(async (beforeRef: string, afterRef: string, flags: DiffFlags) => {
+    const severities = parseSeverities(flags.severity);
+    const exitCode = Number(flags.exitCode);
+    if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)
+      throw new PortcullisError({
+        code: 'USAGE',
+        message: `Invalid --exit-code "${flags.exitCode}"`,
+        hint: 'Use an integer from 0 to 255.',
+      });
+    const opts = imageOptionsFrom(flags);
+    const say = !flags.quiet && !!process.stderr.isTTY;
+    const read = async (ref: string): Promise<AnalysedTarget> => {
+      if (say) process.stderr.write(`reading ${ref}\n`);
+      return analyseTarget(ref, opts);
+    };
+    const [before, after] = await Promise.all([read(beforeRef), read(afterRef)]);
+
+    let matches: { before: MatchResult; after: MatchResult } | undefined;
+    if (flags.vuln) {
+      const store = await openStoreFrom(flags);
+      try {
+        const match = async (t: AnalysedTarget): Promise<MatchResult> => {
+          const m = matchCatalog(t.result, await loadIndexFor(store, t.result, releaseOf(t.result)));
+          return { findings: filterFindings(m.findings, { severities }), notes: m.notes };
+        };
+        matches = { before: await match(before), after: await match(after) };
+      } finally {
+        await store.close();
+      }
+    }
+
+    const diff = diffImages({ before, after, ...(matches ? { matches } : {}) });
+    const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
+    await writeOutput(
+      RENDER[flags.format as keyof typeof RENDER](diff, { toolVersion: TOOL_VERSION, color }),
+      flags.output,
+    );
+    if (!flags.quiet && flags.format !== 'table')
+      for (const n of diff.vulnerabilities.notes) process.stderr.write(`warning: ${n.side}: ${n.message}\n`);
+    if (exitCode !== 0 && isRegression(diff)) process.exitCode = exitCode;
+  });
+  return cmd;
+}
