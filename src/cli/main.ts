@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { reportError } from './output.js';
+import { auditCommand } from './audit.js';
 import { dbCommand } from './db.js';
 import { diffCommand } from './diff.js';
 import { inspectCommand } from './inspect.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(dbCommand().exitOverride());
   program.addCommand(scanCommand().exitOverride());
   program.addCommand(diffCommand().exitOverride());
+  program.addCommand(auditCommand().exitOverride());
   program.addHelpText(
     'after',
     `

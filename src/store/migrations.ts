@@ -46,4 +46,77 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('os_advisories_lookup').on('os_advisories').columns(['distro', 'release', 'package']).execute();
     },
   },
+  '0002-audit': {
+    async up(db: Kysely<unknown>) {
+      // Append-only, hash-chained: `n` is contiguous from 1, `prev_hash` is the hash of entry n-1.
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('n', 'bigint', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('remote', 'text')
+        .addColumn('detail', 'jsonb')
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      // The newest entry's number and hash, so deleting entries from the end is detected too.
+      await db.schema
+        .createTable('audit_head')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('n', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0003-metadata': {
+    async up(db: Kysely<unknown>) {
+      // Grafeas notes and occurrences. `seq` is the immutable keyset-pagination key; the Grafeas
+      // object itself (less the server-assigned name, kind and times) is kept as jsonb.
+      await db.schema
+        .createTable('metadata_notes')
+        .addColumn('seq', 'bigserial', (c) => c.primaryKey())
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('note_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('body', 'jsonb', (c) => c.notNull())
+        .addColumn('create_time', 'timestamptz', (c) => c.notNull())
+        .addColumn('update_time', 'timestamptz', (c) => c.notNull())
+        .addUniqueConstraint('metadata_notes_name', ['project', 'location', 'note_id'])
+        .execute();
+      await db.schema.createIndex('metadata_notes_list').on('metadata_notes').columns(['project', 'location', 'seq']).execute();
+      await db.schema
+        .createTable('metadata_occurrences')
+        .addColumn('seq', 'bigserial', (c) => c.primaryKey())
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('occurrence_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('resource_uri', 'text', (c) => c.notNull())
+        .addColumn('note_name', 'text', (c) => c.notNull())
+        .addColumn('body', 'jsonb', (c) => c.notNull())
+        .addColumn('create_time', 'timestamptz', (c) => c.notNull())
+        .addColumn('update_time', 'timestamptz', (c) => c.notNull())
+        .addUniqueConstraint('metadata_occurrences_name', ['project', 'location', 'occurrence_id'])
+        .execute();
+      await db.schema.createIndex('metadata_occurrences_list').on('metadata_occurrences').columns(['project', 'location', 'seq']).execute();
+      await db.schema.createIndex('metadata_occurrences_kind_resource').on('metadata_occurrences').columns(['project', 'kind', 'resource_uri', 'seq']).execute();
+      await db.schema.createIndex('metadata_occurrences_note').on('metadata_occurrences').columns(['note_name', 'seq']).execute();
+      // Bearer tokens of the metadata server: only the SHA-256 of a token is stored.
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('hash', 'text', (c) => c.notNull().unique())
+        .addColumn('projects', 'jsonb', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz')
+        .addColumn('revoked_at', 'timestamptz')
+        .execute();
+    },
+  },
 };

@@ -39,9 +39,68 @@ export interface OsAdvisoryTable {
   description: string | null;
 }
 
+export interface AuditLogTable {
+  n: ColumnType<string, string | number, never>;
+  at: string;
+  actor: string;
+  action: string;
+  resource: string;
+  outcome: string;
+  remote: string | null;
+  detail: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  n: ColumnType<string, string | number, string | number>;
+  hash: string;
+}
+
+export interface MetadataNoteTable {
+  seq: Generated<string>;
+  project: string;
+  location: string;
+  note_id: string;
+  kind: string;
+  body: unknown;
+  create_time: ColumnType<Date, Date | string, Date | string>;
+  update_time: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface MetadataOccurrenceTable {
+  seq: Generated<string>;
+  project: string;
+  location: string;
+  occurrence_id: string;
+  kind: string;
+  resource_uri: string;
+  note_name: string;
+  body: unknown;
+  create_time: ColumnType<Date, Date | string, Date | string>;
+  update_time: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  hash: string;
+  projects: unknown;
+  role: string;
+  description: string | null;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+  expires_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  revoked_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
 export interface Database {
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
   advisory_sources: AdvisorySourceTable;
   osv_advisories: OsvAdvisoryTable;
   osv_packages: OsvPackageTable;
   os_advisories: OsAdvisoryTable;
+  metadata_notes: MetadataNoteTable;
+  metadata_occurrences: MetadataOccurrenceTable;
+  api_tokens: ApiTokenTable;
 }
