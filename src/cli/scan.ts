@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import type { CatalogResult } from '../core/types.js';
+import { renderVulnCycloneDx } from '../report/vuln-cyclonedx.js';
 import { renderVulnJson, renderVulnSarif, renderVulnTable } from '../report/vulns.js';
 import { catalogTarget } from '../scan/catalog-target.js';
 import { readSbom } from '../sbom/read.js';
@@ -9,7 +10,9 @@ import { filterFindings, loadIgnoreFile, parseSeverities } from '../vulndb/filte
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
 import { SEVERITIES } from '../vulndb/severity.js';
 import { loadIndexFor } from '../vulndb/store-index.js';
+import { applyVex, loadVexFile } from '../vulndb/vex.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
+import { scanConfigCommand } from './scan-config.js';
 import { writeOutput } from './output.js';
 import { createProgress } from './progress.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
@@ -23,9 +26,10 @@ interface ScanFlags extends ImageFlags, StoreFlags {
   exitCode: string;
   ignoreUnfixed?: boolean;
   ignorefile?: string;
+  vex: string[];
 }
 
-const RENDER = { table: renderVulnTable, json: renderVulnJson, sarif: renderVulnSarif } as const;
+const RENDER = { table: renderVulnTable, json: renderVulnJson, sarif: renderVulnSarif, cyclonedx: renderVulnCycloneDx } as const;
 
 function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
   const what = { image: 'a container image', fs: 'a project directory (lockfiles and installed packages)', rootfs: 'a root filesystem directory', sbom: 'a CycloneDX or SPDX JSON SBOM' }[kind];
@@ -38,7 +42,8 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     .option('--severity <list>', `severities to report (${SEVERITIES.join(',')})`, SEVERITIES.join(','))
     .option('--exit-code <n>', 'exit status when vulnerabilities are reported', '0')
     .option('--ignore-unfixed', 'only report vulnerabilities with a fixed version')
-    .option('--ignorefile <file>', 'ignore file: ID [exp:YYYY-MM-DD] [path:GLOB] per line (default: .portcullisignore if present)');
+    .option('--ignorefile <file>', 'ignore file: ID [exp:YYYY-MM-DD] [path:GLOB] per line (default: .portcullisignore if present)')
+    .option('--vex <file>', 'OpenVEX or CycloneDX VEX document; not_affected/fixed findings are suppressed (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[]);
   addStoreOptions(cmd);
   if (kind !== 'sbom') addImageOptions(cmd);
   else cmd.option('-q, --quiet', 'no warnings');
@@ -49,6 +54,7 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     const exitCode = Number(flags.exitCode);
     if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
     const ignore = flags.ignorefile ? loadIgnoreFile(flags.ignorefile) : await import('node:fs').then((fs) => (fs.existsSync('.portcullisignore') ? loadIgnoreFile('.portcullisignore') : []));
+    const vexStatements = flags.vex.flatMap((f) => loadVexFile(f));
     let result: CatalogResult;
     if (kind === 'sbom') result = readSbom(target);
     else {
@@ -68,9 +74,10 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     } finally {
       await store.close();
     }
-    const findings = filterFindings(match.findings, { severities, ...(flags.ignoreUnfixed ? { ignoreUnfixed: true } : {}), ignore });
+    const vex = applyVex(filterFindings(match.findings, { severities, ...(flags.ignoreUnfixed ? { ignoreUnfixed: true } : {}), ignore }), { result, statements: vexStatements });
+    const findings = vex.findings;
     const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
-    await writeOutput(RENDER[flags.format as keyof typeof RENDER]({ result, match, findings }, { toolVersion: TOOL_VERSION, color }), flags.output);
+    await writeOutput(RENDER[flags.format as keyof typeof RENDER]({ result, match, findings, suppressed: vex.suppressed }, { toolVersion: TOOL_VERSION, color }), flags.output);
     if (!flags.quiet) for (const n of match.notes) process.stderr.write(`warning: ${n}\n`);
     if (findings.length > 0 && exitCode !== 0) process.exitCode = exitCode;
   });
@@ -80,5 +87,6 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
 export function scanCommand(): Command {
   const scan = new Command('scan').description('Scan images, directories and SBOMs for known vulnerabilities');
   for (const k of ['image', 'fs', 'rootfs', 'sbom'] as const) scan.addCommand(scanSubcommand(k).exitOverride());
+  scan.addCommand(scanConfigCommand().exitOverride());
   return scan;
 }

@@ -40,7 +40,17 @@ export const ERROR_CODES = [
   'DATABASE_UNAVAILABLE',
   'ADVISORY_SOURCE_INVALID',
   'SBOM_INVALID',
+  'VEX_INVALID',
   'OFFLINE',
+  // metadata server (Grafeas API) and its tokens
+  'METADATA_INVALID',
+  'METADATA_NOT_FOUND',
+  'METADATA_EXISTS',
+  'FILTER_INVALID',
+  'PAGE_TOKEN_INVALID',
+  'PERMISSION_DENIED',
+  'RATE_LIMITED',
+  'REQUEST_TOO_LARGE',
   // catch-all
   'INTERNAL',
 ] as const;

@@ -1,13 +1,17 @@
 /** Vulnerability report renderers: table (grouped by target), JSON (schemaVersion 1) and SARIF 2.1.0. */
 import pc from 'picocolors';
 import type { CatalogResult } from '../core/types.js';
+import { createHash } from 'node:crypto';
 import type { Finding, MatchResult } from '../vulndb/match.js';
 import { SEVERITIES, type Severity } from '../vulndb/severity.js';
+import type { SuppressedFinding } from '../vulndb/vex.js';
 
 export interface VulnReportInput {
   result: CatalogResult;
   match: MatchResult;
   findings: Finding[];
+  /** Findings a VEX statement (not_affected / fixed) suppressed: reported apart, never counted as findings. */
+  suppressed?: SuppressedFinding[];
 }
 
 export interface VulnRenderOptions {
@@ -43,6 +47,8 @@ export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions)
   }
   const s = summary(input.findings);
   out.push(`Total: ${input.findings.length} (${SEVERITIES.slice().reverse().map((k) => `${k}: ${s[k]}`).join(', ')})`);
+  const vexed = input.suppressed ?? [];
+  if (vexed.length > 0) out.push(`Suppressed by VEX: ${vexed.length} (${[...new Set(vexed.map((f) => f.vex.status))].map((st) => `${st}: ${vexed.filter((f) => f.vex.status === st).length}`).join(', ')})`);
   return out.join('\n') + '\n';
 }
 
@@ -57,6 +63,7 @@ export function renderVulnJson(input: VulnReportInput, opts: VulnRenderOptions):
         ...(input.result.os ? { os: input.result.os } : {}),
         notes: input.match.notes,
         vulnerabilities: input.findings,
+        suppressed: input.suppressed ?? [],
         summary: summary(input.findings),
       },
       null,
@@ -65,11 +72,30 @@ export function renderVulnJson(input: VulnReportInput, opts: VulnRenderOptions):
   );
 }
 
+/** `partialFingerprints` key: one hash per (vulnerability id, package, location), so re-uploads de-duplicate. */
+export const SARIF_FINGERPRINT = 'portcullisFinding/v1';
+
+function fingerprintOf(f: Finding, artifact: string): string {
+  return createHash('sha256').update(`${f.id}\n${f.packageType}/${f.packageName}\n${f.location ?? artifact}`).digest('hex');
+}
+
+/** A relative URI reference for a path: no leading slash, percent-encoded where a URI needs it. */
+function sarifUri(path: string): string {
+  return encodeURI(path.replace(/^\/+/, '')).replace(/[?#]/g, (c) => encodeURIComponent(c));
+}
+
+/** A VEX suppression as SARIF says it: kept in the log, marked suppressed, with the reason. */
+function sarifSuppression(f: SuppressedFinding): object {
+  const why = [f.vex.status, f.vex.justification, f.vex.impactStatement].filter(Boolean).join(': ');
+  return { kind: 'external', status: 'accepted', justification: `VEX ${f.vex.source}: ${why}`, properties: { vex: f.vex } };
+}
+
 const SARIF_LEVEL: Record<Severity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
 
 export function renderVulnSarif(input: VulnReportInput, opts: VulnRenderOptions): string {
   const rules = new Map<string, object>();
-  for (const f of input.findings) {
+  const vexed = input.suppressed ?? [];
+  for (const f of [...input.findings, ...vexed]) {
     if (rules.has(f.id)) continue;
     rules.set(f.id, {
       id: f.id,
@@ -83,16 +109,18 @@ export function renderVulnSarif(input: VulnReportInput, opts: VulnRenderOptions)
   const ruleIds = [...rules.keys()];
   const doc = {
     version: '2.1.0',
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     runs: [
       {
         tool: { driver: { name: 'portcullis', version: opts.toolVersion, rules: [...rules.values()] } },
-        results: input.findings.map((f) => ({
+        results: [...input.findings, ...vexed].map((f) => ({
           ruleId: f.id,
           ruleIndex: ruleIds.indexOf(f.id),
           level: SARIF_LEVEL[sevOf(f)],
           message: { text: `Package ${f.packageName} ${f.installedVersion} is affected by ${f.id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}. ${f.fixedVersions.length ? `Fixed in ${f.fixedVersions.join(', ')}.` : 'No fix is available yet.'}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: (f.location ?? input.result.artifact.reference).replace(/^\//, '') } } }],
+          locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(f.location ?? input.result.artifact.reference) } } }],
+          partialFingerprints: { [SARIF_FINGERPRINT]: fingerprintOf(f, input.result.artifact.reference) },
+          ...(vexed.includes(f as SuppressedFinding) ? { suppressions: [sarifSuppression(f as SuppressedFinding)] } : {}),
           properties: { aliases: f.aliases, packageName: f.packageName, installedVersion: f.installedVersion, fixedVersions: f.fixedVersions, severitySource: f.severity?.source ?? 'none' },
         })),
       },

@@ -26,9 +26,22 @@ import type { ArtifactInfo, CatalogResult, Package } from '../core/types.js';
 import type { Finding } from './match.js';
 import { isCycloneDxBom, parseCycloneDxVex } from './vex/cyclonedx-vex.js';
 import { isOpenVex, parseOpenVex } from './vex/openvex.js';
-import { SUPPRESSING_STATUSES, vexInvalid, type VexFormat, type VexProduct, type VexStatement, type VexStatus } from './vex/types.js';
+import {
+  SUPPRESSING_STATUSES,
+  vexInvalid,
+  type VexFormat,
+  type VexProduct,
+  type VexStatement,
+  type VexStatus,
+} from './vex/types.js';
 
-export { VEX_STATUSES, type VexFormat, type VexProduct, type VexStatement, type VexStatus } from './vex/types.js';
+export {
+  VEX_STATUSES,
+  type VexFormat,
+  type VexProduct,
+  type VexStatement,
+  type VexStatus,
+} from './vex/types.js';
 
 /** The statement that decided a finding, as reported with it. */
 export interface VexNote {
@@ -67,7 +80,10 @@ export function parseVex(text: string, source: string): VexStatement[] {
   }
   if (isOpenVex(doc)) return parseOpenVex(doc, source);
   if (isCycloneDxBom(doc)) return parseCycloneDxVex(doc, source);
-  throw vexInvalid(source, 'neither OpenVEX ("@context" https://openvex.dev/ns/…) nor CycloneDX ("bomFormat": "CycloneDX")');
+  throw vexInvalid(
+    source,
+    'neither OpenVEX ("@context" https://openvex.dev/ns/…) nor CycloneDX ("bomFormat": "CycloneDX")',
+  );
 }
 
 /** Reads and parses a VEX file. */
@@ -78,7 +94,12 @@ export function loadVexFile(path: string): VexStatement[] {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof PortcullisError) throw err;
-    throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `VEX file "${path}" cannot be read`, hint: 'Check --vex.', cause: err });
+    throw new PortcullisError({
+      code: 'FILE_NOT_FOUND',
+      message: `VEX file "${path}" cannot be read`,
+      hint: 'Check --vex.',
+      cause: err,
+    });
   }
   return parseVex(text, path);
 }
@@ -110,9 +131,12 @@ function matchesPackage(id: string, p: Package): boolean {
 function normaliseRepository(repo: string): string {
   const r = repo.toLowerCase();
   const first = r.split('/')[0]!;
-  const hasRegistry = r.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const hasRegistry =
+    r.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   const full = hasRegistry ? r : `docker.io/${r}`;
-  return full.replace(/^(index\.)?docker\.io\/(?!library\/)([^/]+)$/, 'docker.io/library/$2').replace(/^index\.docker\.io\//, 'docker.io/');
+  return full
+    .replace(/^(index\.)?docker\.io\/(?!library\/)([^/]+)$/, 'docker.io/library/$2')
+    .replace(/^index\.docker\.io\//, 'docker.io/');
 }
 
 /** Whether an identifier names the scanned image (see the module comment). */
@@ -125,7 +149,8 @@ export function matchesArtifact(id: string, a: ArtifactInfo): boolean {
     if (!p || p.type !== 'oci' || !a.repository) return false;
     if (p.name !== a.repository.split('/').pop()!.toLowerCase()) return false;
     const q = p.qualifiers ?? {};
-    if (q.repository_url && normaliseRepository(q.repository_url) !== normaliseRepository(a.repository)) return false;
+    if (q.repository_url && normaliseRepository(q.repository_url) !== normaliseRepository(a.repository))
+      return false;
     return !q.tag || q.tag === a.tag;
   }
   if (!a.repository) return false;
@@ -137,8 +162,12 @@ export function matchesArtifact(id: string, a: ArtifactInfo): boolean {
 
 function productMatches(prod: VexProduct, p: Package, a: ArtifactInfo): boolean {
   if (prod.versions && !prod.versions.includes(p.version)) return false;
-  if (prod.subcomponents.length === 0) return prod.ids.some((id) => matchesPackage(id, p) || matchesArtifact(id, a));
-  return prod.ids.some((id) => matchesArtifact(id, a)) && prod.subcomponents.some((ids) => ids.some((id) => matchesPackage(id, p)));
+  if (prod.subcomponents.length === 0)
+    return prod.ids.some((id) => matchesPackage(id, p) || matchesArtifact(id, a));
+  return (
+    prod.ids.some((id) => matchesArtifact(id, a)) &&
+    prod.subcomponents.some((ids) => ids.some((id) => matchesPackage(id, p)))
+  );
 }
 
 function vulnerabilityIds(s: VexStatement): string[] {
@@ -170,7 +199,10 @@ function noteOf(s: VexStatement): VexNote {
 const timeOf = (s: VexStatement) => (s.timestamp ? Date.parse(s.timestamp) : Number.NEGATIVE_INFINITY);
 
 /** Applies statements (in the order read) to the findings of `result`. */
-export function applyVex(findings: Finding[], opts: { result: CatalogResult; statements: VexStatement[] }): VexResult {
+export function applyVex(
+  findings: Finding[],
+  opts: { result: CatalogResult; statements: VexStatement[] },
+): VexResult {
   const out: VexResult = { findings: [], suppressed: [] };
   if (opts.statements.length === 0) return { findings: [...findings], suppressed: [] };
   const byId = new Map(opts.result.packages.map((p) => [p.id, p]));

@@ -12,7 +12,15 @@
  * nothing). A vulnerability without `analysis` is data, not a statement, and is skipped.
  */
 import { PackageURL } from 'packageurl-js';
-import { isObj, isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement, type VexStatus } from './types.js';
+import {
+  isObj,
+  isTimestamp,
+  vexInvalid,
+  type Obj,
+  type VexProduct,
+  type VexStatement,
+  type VexStatus,
+} from './types.js';
 
 export const CYCLONEDX_VEX_VERSIONS = ['1.4', '1.5', '1.6'] as const;
 
@@ -72,16 +80,22 @@ function refIds(ref: string, components: Map<string, Obj>): string[] {
 
 function timeOf(o: unknown, key: string, where: string, source: string): string | undefined {
   if (!isObj(o) || o[key] === undefined) return undefined;
-  if (!isTimestamp(o[key])) throw vexInvalid(source, `${where}.${key} "${String(o[key])}" is not an RFC 3339 date-time`);
+  if (!isTimestamp(o[key]))
+    throw vexInvalid(source, `${where}.${key} "${String(o[key])}" is not an RFC 3339 date-time`);
   return o[key];
 }
 
 /** Reads the statements of a CycloneDX VEX document; throws `VEX_INVALID` saying what is wrong. */
 export function parseCycloneDxVex(doc: unknown, source: string): VexStatement[] {
-  if (!isObj(doc) || doc.bomFormat !== 'CycloneDX') throw vexInvalid(source, '"bomFormat" is not "CycloneDX"');
+  if (!isObj(doc) || doc.bomFormat !== 'CycloneDX')
+    throw vexInvalid(source, '"bomFormat" is not "CycloneDX"');
   if (!(CYCLONEDX_VEX_VERSIONS as readonly unknown[]).includes(doc.specVersion))
-    throw vexInvalid(source, `"specVersion" is "${String(doc.specVersion)}"; VEX needs ${CYCLONEDX_VEX_VERSIONS.join(', ')}`);
-  if (!Array.isArray(doc.vulnerabilities)) throw vexInvalid(source, '"vulnerabilities" is missing or not an array');
+    throw vexInvalid(
+      source,
+      `"specVersion" is "${String(doc.specVersion)}"; VEX needs ${CYCLONEDX_VEX_VERSIONS.join(', ')}`,
+    );
+  if (!Array.isArray(doc.vulnerabilities))
+    throw vexInvalid(source, '"vulnerabilities" is missing or not an array');
   const components = new Map<string, Obj>();
   if (isObj(doc.metadata)) collectComponents([doc.metadata.component], components);
   collectComponents(doc.components, components);
@@ -97,30 +111,46 @@ export function parseCycloneDxVex(doc: unknown, source: string): VexStatement[] 
     if (!id) throw vexInvalid(source, `${where}.id is missing`);
     const state = a.state;
     if (typeof state !== 'string' || !Object.hasOwn(CYCLONEDX_ANALYSIS_STATES, state))
-      throw vexInvalid(source, `${where}.analysis.state "${String(state)}" is not one of ${Object.keys(CYCLONEDX_ANALYSIS_STATES).join(', ')}`);
-    if (a.justification !== undefined && !(CYCLONEDX_JUSTIFICATIONS as readonly unknown[]).includes(a.justification))
-      throw vexInvalid(source, `${where}.analysis.justification "${String(a.justification)}" is not one of ${CYCLONEDX_JUSTIFICATIONS.join(', ')}`);
+      throw vexInvalid(
+        source,
+        `${where}.analysis.state "${String(state)}" is not one of ${Object.keys(CYCLONEDX_ANALYSIS_STATES).join(', ')}`,
+      );
+    if (
+      a.justification !== undefined &&
+      !(CYCLONEDX_JUSTIFICATIONS as readonly unknown[]).includes(a.justification)
+    )
+      throw vexInvalid(
+        source,
+        `${where}.analysis.justification "${String(a.justification)}" is not one of ${CYCLONEDX_JUSTIFICATIONS.join(', ')}`,
+      );
     const aliases: string[] = [];
     if (v.references !== undefined) {
       if (!Array.isArray(v.references)) throw vexInvalid(source, `${where}.references is not an array`);
       v.references.forEach((r: unknown, j) => {
-        if (!isObj(r) || typeof r.id !== 'string') throw vexInvalid(source, `${where}.references[${j}].id is missing`);
+        if (!isObj(r) || typeof r.id !== 'string')
+          throw vexInvalid(source, `${where}.references[${j}].id is missing`);
         aliases.push(r.id);
       });
     }
-    if (!Array.isArray(v.affects) || v.affects.length === 0) throw vexInvalid(source, `${where}.affects is missing or empty`);
+    if (!Array.isArray(v.affects) || v.affects.length === 0)
+      throw vexInvalid(source, `${where}.affects is missing or empty`);
     const products = v.affects.map((af: unknown, j): VexProduct => {
-      if (!isObj(af) || typeof af.ref !== 'string' || !af.ref) throw vexInvalid(source, `${where}.affects[${j}].ref is missing`);
+      if (!isObj(af) || typeof af.ref !== 'string' || !af.ref)
+        throw vexInvalid(source, `${where}.affects[${j}].ref is missing`);
       const ids = refIds(af.ref, components);
       for (const p of ids.filter((x) => x.startsWith('pkg:'))) {
         try {
           PackageURL.fromString(p);
         } catch (err) {
-          throw vexInvalid(source, `${where}.affects[${j}] package URL "${p}" does not parse (${(err as Error).message})`);
+          throw vexInvalid(
+            source,
+            `${where}.affects[${j}] package URL "${p}" does not parse (${(err as Error).message})`,
+          );
         }
       }
       if (af.versions === undefined) return { ids, subcomponents: [] };
-      if (!Array.isArray(af.versions)) throw vexInvalid(source, `${where}.affects[${j}].versions is not an array`);
+      if (!Array.isArray(af.versions))
+        throw vexInvalid(source, `${where}.affects[${j}].versions is not an array`);
       const versions = af.versions.flatMap((x: unknown, k) => {
         if (!isObj(x) || (typeof x.version !== 'string' && typeof x.range !== 'string'))
           throw vexInvalid(source, `${where}.affects[${j}].versions[${k}] has neither version nor range`);
@@ -129,8 +159,15 @@ export function parseCycloneDxVex(doc: unknown, source: string): VexStatement[] 
       return { ids, subcomponents: [], versions };
     });
     const detail = typeof a.detail === 'string' && a.detail ? a.detail : undefined;
-    const response = Array.isArray(a.response) ? a.response.filter((x): x is string => typeof x === 'string') : [];
-    const action = typeof v.recommendation === 'string' && v.recommendation ? v.recommendation : response.length ? response.join(', ') : undefined;
+    const response = Array.isArray(a.response)
+      ? a.response.filter((x): x is string => typeof x === 'string')
+      : [];
+    const action =
+      typeof v.recommendation === 'string' && v.recommendation
+        ? v.recommendation
+        : response.length
+          ? response.join(', ')
+          : undefined;
     const time =
       timeOf(a, 'lastUpdated', `${where}.analysis`, source) ??
       timeOf(a, 'firstIssued', `${where}.analysis`, source) ??

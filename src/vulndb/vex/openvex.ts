@@ -7,7 +7,16 @@
  * `last_updated` default to the document's. Unknown fields are ignored.
  */
 import { PackageURL } from 'packageurl-js';
-import { isObj, isTimestamp, VEX_STATUSES, vexInvalid, type Obj, type VexProduct, type VexStatement, type VexStatus } from './types.js';
+import {
+  isObj,
+  isTimestamp,
+  VEX_STATUSES,
+  vexInvalid,
+  type Obj,
+  type VexProduct,
+  type VexStatement,
+  type VexStatus,
+} from './types.js';
 
 export const OPENVEX_CONTEXT = 'https://openvex.dev/ns/v0.2.0';
 
@@ -22,7 +31,9 @@ export const OPENVEX_JUSTIFICATIONS = [
 
 /** Whether a parsed JSON document claims to be OpenVEX (of any version). */
 export function isOpenVex(doc: unknown): boolean {
-  return isObj(doc) && typeof doc['@context'] === 'string' && doc['@context'].startsWith('https://openvex.dev/ns');
+  return (
+    isObj(doc) && typeof doc['@context'] === 'string' && doc['@context'].startsWith('https://openvex.dev/ns')
+  );
 }
 
 function str(x: unknown): string | undefined {
@@ -59,8 +70,14 @@ function componentIds(c: unknown, where: string, source: string): string[] {
 function product(p: unknown, where: string, source: string): VexProduct {
   const ids = componentIds(p, where, source);
   const subs = (p as Obj).subcomponents;
-  if (subs !== undefined && !Array.isArray(subs)) throw vexInvalid(source, `${where}.subcomponents is not an array`);
-  return { ids, subcomponents: ((subs as unknown[] | undefined) ?? []).map((s, i) => componentIds(s, `${where}.subcomponents[${i}]`, source)) };
+  if (subs !== undefined && !Array.isArray(subs))
+    throw vexInvalid(source, `${where}.subcomponents is not an array`);
+  return {
+    ids,
+    subcomponents: ((subs as unknown[] | undefined) ?? []).map((s, i) =>
+      componentIds(s, `${where}.subcomponents[${i}]`, source),
+    ),
+  };
 }
 
 function timestampField(o: Obj, key: string, where: string, source: string): string | undefined {
@@ -74,8 +91,12 @@ function timestampField(o: Obj, key: string, where: string, source: string): str
 export function parseOpenVex(doc: unknown, source: string): VexStatement[] {
   if (!isObj(doc)) throw vexInvalid(source, 'the document is not a JSON object');
   if (doc['@context'] !== OPENVEX_CONTEXT)
-    throw vexInvalid(source, `"@context" is "${String(doc['@context'])}"; only ${OPENVEX_CONTEXT} is supported`);
-  const docTime = timestampField(doc, 'last_updated', '', source) ?? timestampField(doc, 'timestamp', '', source);
+    throw vexInvalid(
+      source,
+      `"@context" is "${String(doc['@context'])}"; only ${OPENVEX_CONTEXT} is supported`,
+    );
+  const docTime =
+    timestampField(doc, 'last_updated', '', source) ?? timestampField(doc, 'timestamp', '', source);
   if (!Array.isArray(doc.statements)) throw vexInvalid(source, '"statements" is missing or not an array');
   return doc.statements.map((s: unknown, i): VexStatement => {
     const where = `statements[${i}]`;
@@ -84,24 +105,40 @@ export function parseOpenVex(doc: unknown, source: string): VexStatement[] {
     if (!isObj(v)) throw vexInvalid(source, `${where}.vulnerability is missing or not an object`);
     const name = str(v.name);
     if (!name) throw vexInvalid(source, `${where}.vulnerability.name is missing`);
-    if (v.aliases !== undefined && !(Array.isArray(v.aliases) && v.aliases.every((a) => typeof a === 'string')))
+    if (
+      v.aliases !== undefined &&
+      !(Array.isArray(v.aliases) && v.aliases.every((a) => typeof a === 'string'))
+    )
       throw vexInvalid(source, `${where}.vulnerability.aliases is not an array of strings`);
     const aliases = [...((v.aliases as string[] | undefined) ?? [])];
     const vid = str(v['@id']);
     if (vid) aliases.push(vid);
-    if (!Array.isArray(s.products) || s.products.length === 0) throw vexInvalid(source, `${where}.products is missing or empty`);
+    if (!Array.isArray(s.products) || s.products.length === 0)
+      throw vexInvalid(source, `${where}.products is missing or empty`);
     const products = s.products.map((p: unknown, j) => product(p, `${where}.products[${j}]`, source));
     const status = s.status;
     if (typeof status !== 'string' || !(VEX_STATUSES as readonly string[]).includes(status))
-      throw vexInvalid(source, `${where}.status "${String(status)}" is not one of ${VEX_STATUSES.join(', ')}`);
+      throw vexInvalid(
+        source,
+        `${where}.status "${String(status)}" is not one of ${VEX_STATUSES.join(', ')}`,
+      );
     const justification = s.justification;
-    if (justification !== undefined && !(OPENVEX_JUSTIFICATIONS as readonly unknown[]).includes(justification))
-      throw vexInvalid(source, `${where}.justification "${String(justification)}" is not one of ${OPENVEX_JUSTIFICATIONS.join(', ')}`);
+    if (
+      justification !== undefined &&
+      !(OPENVEX_JUSTIFICATIONS as readonly unknown[]).includes(justification)
+    )
+      throw vexInvalid(
+        source,
+        `${where}.justification "${String(justification)}" is not one of ${OPENVEX_JUSTIFICATIONS.join(', ')}`,
+      );
     const impact = str(s.impact_statement);
     if (status === 'not_affected' && justification === undefined && !impact)
       throw vexInvalid(source, `${where} is not_affected without a justification or an impact_statement`);
     const action = str(s.action_statement);
-    const time = timestampField(s, 'last_updated', `${where}.`, source) ?? timestampField(s, 'timestamp', `${where}.`, source) ?? docTime;
+    const time =
+      timestampField(s, 'last_updated', `${where}.`, source) ??
+      timestampField(s, 'timestamp', `${where}.`, source) ??
+      docTime;
     return {
       vulnerability: name,
       aliases: [...new Set(aliases)].filter((a) => a !== name),

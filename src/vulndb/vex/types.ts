@@ -59,5 +59,9 @@ export function isObj(x: unknown): x is Obj {
 
 /** Whether `s` is an RFC 3339 date-time that Date can read. */
 export function isTimestamp(s: unknown): s is string {
-  return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s) && !Number.isNaN(Date.parse(s));
+  return (
+    typeof s === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s) &&
+    !Number.isNaN(Date.parse(s))
+  );
 }
