@@ -1,0 +1,135 @@
+/**
+ * `scan config` benchmark. Prints a ratio against a floor measured in the same run (not a test:
+ * machines are noisy). Run with `npm run bench:config`.
+ *
+ * 10,000 generated manifests of mixed kinds (Pod, Deployment, StatefulSet, DaemonSet, Job,
+ * CronJob, ReplicaSet, plus Services and ConfigMaps that are loaded but not checked), one per file
+ * in 100 directories, some with violations. Measured: the CLI end to end (`scan config DIR -f
+ * json`), and in process the load + PSS evaluation. Floor: reading and plain-parsing the same
+ * files with the `yaml` package (`parseAllDocuments` + `toJS`). Budget: the CLI in at most 5 s.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { scanConfig } from '../src/checks/config-scan.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const COUNT = Number(process.env.BENCH_MANIFESTS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BUDGET_S = 5;
+
+function podSpec(i: number): string {
+  const hardened = i % 3 === 0;
+  const lines = [
+    '      securityContext:',
+    hardened ? '        runAsNonRoot: true' : '        runAsUser: 0',
+    '        seccompProfile:',
+    hardened ? '          type: RuntimeDefault' : '          type: Unconfined',
+    ...(i % 7 === 0 ? ['      hostNetwork: true'] : []),
+    '      initContainers:',
+    `      - name: init-${i}`,
+    '        image: busybox:1.36',
+    '        command: ["sh", "-c", "true"]',
+    '      containers:',
+    `      - name: app-${i}`,
+    `        image: registry.example.org/app:${i}`,
+    '        ports:',
+    `        - containerPort: 8080`,
+    ...(i % 11 === 0 ? ['          hostPort: 8080'] : []),
+    '        securityContext:',
+    `          allowPrivilegeEscalation: ${hardened}`,
+    ...(i % 13 === 0 ? ['          privileged: true'] : []),
+    '          capabilities:',
+    hardened ? '            drop: ["ALL"]' : '            add: ["NET_ADMIN"]',
+    '        resources:',
+    '          limits: {cpu: 500m, memory: 256Mi}',
+    '      volumes:',
+    '      - name: data',
+    i % 5 === 0 ? '        hostPath: {path: /var/data}' : '        emptyDir: {}',
+  ];
+  return lines.join('\n');
+}
+
+function manifest(i: number): string {
+  const meta = `metadata:\n  name: w-${i}\n  namespace: ns-${i % 20}\n  labels: {app: w-${i}}`;
+  const tpl = (indent: string) => `${indent}template:\n${indent}  metadata:\n${indent}    labels: {app: w-${i}}\n${indent}  spec:\n${podSpec(i).replace(/^/gm, indent)}`;
+  switch (i % 9) {
+    case 0:
+      return `apiVersion: v1\nkind: Pod\n${meta}\nspec:\n${podSpec(i).replace(/^ {4}/gm, '')}\n`;
+    case 1:
+      return `apiVersion: apps/v1\nkind: Deployment\n${meta}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: w-${i}}}\n${tpl('  ')}\n`;
+    case 2:
+      return `apiVersion: apps/v1\nkind: StatefulSet\n${meta}\nspec:\n  serviceName: w-${i}\n  selector: {matchLabels: {app: w-${i}}}\n${tpl('  ')}\n`;
+    case 3:
+      return `apiVersion: apps/v1\nkind: DaemonSet\n${meta}\nspec:\n  selector: {matchLabels: {app: w-${i}}}\n${tpl('  ')}\n`;
+    case 4:
+      return `apiVersion: batch/v1\nkind: Job\n${meta}\nspec:\n${tpl('  ')}\n`;
+    case 5:
+      return `apiVersion: batch/v1\nkind: CronJob\n${meta}\nspec:\n  schedule: "*/5 * * * *"\n  jobTemplate:\n    spec:\n${tpl('      ')}\n`;
+    case 6:
+      return `apiVersion: apps/v1\nkind: ReplicaSet\n${meta}\nspec:\n  selector: {matchLabels: {app: w-${i}}}\n${tpl('  ')}\n`;
+    case 7:
+      return `apiVersion: v1\nkind: Service\n${meta}\nspec:\n  selector: {app: w-${i}}\n  ports:\n  - port: 80\n    targetPort: 8080\n`;
+    default:
+      return `apiVersion: v1\nkind: ConfigMap\n${meta}\ndata:\n  config.yaml: |\n    level: info\n    port: 8080\n`;
+  }
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+function best(f: () => void): number {
+  let min = Infinity;
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = process.hrtime.bigint();
+    f();
+    min = Math.min(min, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return min;
+}
+
+async function bestAsync(f: () => Promise<void>): Promise<number> {
+  let min = Infinity;
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = process.hrtime.bigint();
+    await f();
+    min = Math.min(min, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return min;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'portcullis-bench-config-'));
+try {
+  for (let i = 0; i < COUNT; i++) {
+    const dir = join(work, `d${i % 100}`);
+    if (i < 100) mkdirSync(dir);
+    writeFileSync(join(dir, `m${i}.yaml`), manifest(i));
+  }
+  const files = listFiles(work);
+
+  const floor = best(() => {
+    for (const f of files) for (const d of parseAllDocuments(readFileSync(f, 'utf8'))) (d as { toJS(): unknown }).toJS();
+  });
+  let findings = 0;
+  const inProcess = await bestAsync(async () => {
+    const r = await scanConfig([work], { ruleSets: ['pss'], pss: { level: 'restricted', version: 'latest' } });
+    findings = r.findings.length;
+    if (r.unknowns.length) throw new Error(`unexpected unknowns: ${JSON.stringify(r.unknowns.slice(0, 3))}`);
+  });
+  const cli = best(() => {
+    const r = spawnSync(process.execPath, [CLI, 'scan', 'config', work, '-f', 'json', '-q', '-o', join(work, 'out.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`scan config failed: ${r.stderr.toString().slice(0, 500)}`);
+  });
+
+  console.log(`scan config: ${COUNT} manifests in ${files.length} files, ${findings} findings (best of ${RUNS})`);
+  console.log(`  floor: read + yaml parseAllDocuments/toJS       ${floor.toFixed(2)} s`);
+  console.log(`  load + PSS evaluation (in process)             ${inProcess.toFixed(2)} s   ratio ${(inProcess / floor).toFixed(2)}`);
+  console.log(`  CLI end to end (node dist/cli.js, JSON output) ${cli.toFixed(2)} s   ratio ${(cli / floor).toFixed(2)}   budget ${BUDGET_S} s: ${cli <= BUDGET_S ? 'ok' : 'OVER'}`);
+  if (cli > BUDGET_S) process.exitCode = 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

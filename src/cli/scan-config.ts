@@ -1,0 +1,82 @@
+/** `portcullis scan config <path…>`: Kubernetes manifests against the Pod Security Standards. */
+import { existsSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { scanConfig } from '../checks/config-scan.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../checks/k8s/load.js';
+import { parsePssVersion } from '../checks/k8s/pss/version.js';
+import { renderConfigJson, renderConfigSarif, renderConfigTable } from '../checks/report.js';
+import { builtRuleSets, RULE_SETS } from '../checks/rule-sets.js';
+import { CONFIG_SEVERITIES } from '../checks/types.js';
+import { PortcullisError } from '../core/errors.js';
+import { parseSeverities } from '../vulndb/filter.js';
+import { writeOutput } from './output.js';
+import { TOOL_VERSION } from './version.js';
+
+interface ScanConfigFlags {
+  format: 'table' | 'json' | 'sarif';
+  output?: string;
+  severity: string;
+  exitCode: string;
+  rules?: string;
+  pssLevel: 'baseline' | 'restricted';
+  pssVersion: string;
+  quiet?: boolean;
+}
+
+/** `--rules`: names from the rule-set table; names reserved for rule sets not built yet are refused. */
+export function parseRuleSets(list: string | undefined): string[] {
+  const built = builtRuleSets();
+  if (list === undefined || list.trim() === '' || list.trim() === 'all') return built;
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    const rs = RULE_SETS.find((r) => r.name === n);
+    if (!rs) throw new PortcullisError({ code: 'USAGE', message: `Unknown rule set "${n}"`, hint: `Use a comma list of: ${built.join(', ')}.` });
+    if (!rs.run) throw new PortcullisError({ code: 'USAGE', message: `Rule set "${n}" is not built yet`, hint: `Available now: ${built.join(', ')}. Reserved for later: ${RULE_SETS.filter((r) => !r.run).map((r) => r.name).join(', ')}.` });
+  }
+  return [...new Set(names)];
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > DEFAULT_MAX_FILE_BYTES) throw new PortcullisError({ code: 'FILE_TOO_LARGE', message: `Standard input is more than ${DEFAULT_MAX_FILE_BYTES} bytes`, hint: 'Pass the manifests as files or a directory.' });
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function scanConfigCommand(): Command {
+  return new Command('config')
+    .description('Check Kubernetes manifests (YAML/JSON files, directories, - for stdin) against the Pod Security Standards')
+    .argument('<path...>', 'manifest files, directories (searched for .yaml/.yml/.json) or - for stdin')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--severity <list>', `severities to report (${CONFIG_SEVERITIES.join(',')})`, CONFIG_SEVERITIES.join(','))
+    .option('--exit-code <n>', 'exit status when findings (or unreadable inputs) are reported', '0')
+    .option('--rules <list>', `rule sets: ${RULE_SETS.map((r) => r.name).join(',')} (default: every rule set built, now pss)`)
+    .addOption(new Option('--pss-level <level>', 'Pod Security Standards level for namespaces without pod-security labels in the input').choices(['baseline', 'restricted']).default('restricted'))
+    .option('--pss-version <version>', 'Pod Security Standards version: v1.NN or latest', 'latest')
+    .option('-q, --quiet', 'no notes or warnings on stderr')
+    .action(async (paths: string[], flags: ScanConfigFlags) => {
+      const ruleSets = parseRuleSets(flags.rules);
+      const severities = parseSeverities(flags.severity);
+      const exitCode = Number(flags.exitCode);
+      if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
+      const version = parsePssVersion(flags.pssVersion);
+      if (paths.filter((p) => p === '-').length > 1) throw new PortcullisError({ code: 'USAGE', message: 'Standard input (-) can be given only once' });
+      for (const p of paths) if (p !== '-' && !existsSync(p)) throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `Cannot find "${p}"`, hint: 'Pass manifest files, directories or - for stdin.' });
+      const result = await scanConfig(paths, { ruleSets, pss: { level: flags.pssLevel, version }, readStdin });
+      result.findings = result.findings.filter((f) => severities.includes(f.severity));
+      const scan = { targets: paths, ruleSets, pss: { level: flags.pssLevel, version: flags.pssVersion } };
+      const text = flags.format === 'json' ? renderConfigJson(result, { toolVersion: TOOL_VERSION, scan }) : flags.format === 'sarif' ? renderConfigSarif(result, { toolVersion: TOOL_VERSION }) : renderConfigTable(result);
+      await writeOutput(text, flags.output);
+      if (!flags.quiet && flags.format !== 'table') {
+        for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
+        for (const u of result.unknowns) process.stderr.write(`warning: cannot check ${u.file}${u.line !== undefined ? `:${u.line}:${u.column}` : ''}: ${u.reason}\n`);
+      }
+      if ((result.findings.length > 0 || result.unknowns.length > 0) && exitCode !== 0) process.exitCode = exitCode;
+    });
+}
