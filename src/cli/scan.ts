@@ -4,7 +4,8 @@ import { PortcullisError } from '../core/errors.js';
 import type { CatalogResult } from '../core/types.js';
 import { renderVulnCycloneDx } from '../report/vuln-cyclonedx.js';
 import { renderVulnJson, renderVulnSarif, renderVulnTable } from '../report/vulns.js';
-import { catalogTarget } from '../scan/catalog-target.js';
+import { analyseTarget } from '../scan/catalog-target.js';
+import { collectSecrets, redactConfigSecrets, type SecretScanResult } from '../scan/secrets.js';
 import { readSbom } from '../sbom/read.js';
 import { filterFindings, loadIgnoreFile, parseSeverities } from '../vulndb/filter.js';
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
@@ -13,6 +14,7 @@ import { loadIndexFor } from '../vulndb/store-index.js';
 import { applyVex, loadVexFile } from '../vulndb/vex.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { scanConfigCommand } from './scan-config.js';
+import { catalogersFor, filterSecrets, parseScanners, renderSecretsOnly } from './scanners.js';
 import { writeOutput } from './output.js';
 import { createProgress } from './progress.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
@@ -38,9 +40,9 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     .argument('<target>', kind === 'image' ? 'docker://REF (default), oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE' : kind === 'sbom' ? 'SBOM file' : 'directory')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(RENDER)).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--scanners <list>', 'what to look for (vuln)', 'vuln')
+    .option('--scanners <list>', 'what to look for: vuln, secret (comma list)', 'vuln')
     .option('--severity <list>', `severities to report (${SEVERITIES.join(',')})`, SEVERITIES.join(','))
-    .option('--exit-code <n>', 'exit status when vulnerabilities are reported', '0')
+    .option('--exit-code <n>', 'exit status when vulnerabilities or secrets are reported', '0')
     .option('--ignore-unfixed', 'only report vulnerabilities with a fixed version')
     .option('--ignorefile <file>', 'ignore file: ID [exp:YYYY-MM-DD] [path:GLOB] per line (default: .portcullisignore if present)')
     .option('--vex <file>', 'OpenVEX or CycloneDX VEX document; not_affected/fixed findings are suppressed (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[]);
@@ -48,23 +50,34 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
   if (kind !== 'sbom') addImageOptions(cmd);
   else cmd.option('-q, --quiet', 'no warnings');
   cmd.action(async (target: string, flags: ScanFlags) => {
-    const scanners = flags.scanners.split(',').map((s) => s.trim());
-    for (const s of scanners) if (s !== 'vuln') throw new PortcullisError({ code: 'USAGE', message: `Scanner "${s}" is not available yet`, hint: 'Use --scanners vuln (secret and config scanners are not built yet).' });
+    const scanners = parseScanners(flags.scanners, { kind, format: flags.format });
     const severities = parseSeverities(flags.severity);
     const exitCode = Number(flags.exitCode);
     if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
     const ignore = flags.ignorefile ? loadIgnoreFile(flags.ignorefile) : await import('node:fs').then((fs) => (fs.existsSync('.portcullisignore') ? loadIgnoreFile('.portcullisignore') : []));
     const vexStatements = flags.vex.flatMap((f) => loadVexFile(f));
     let result: CatalogResult;
+    let secretScan: SecretScanResult | undefined;
     if (kind === 'sbom') result = readSbom(target);
     else {
       const ref = kind === 'image' ? target : `rootfs:${target.replace(/^(rootfs|dir):/, '')}`;
       const progress = createProgress({ quiet: !!flags.quiet });
       try {
-        result = await catalogTarget(ref, { ...imageOptionsFrom(flags), onProgress: progress.listener });
+        const analysed = await analyseTarget(ref, { ...imageOptionsFrom(flags), onProgress: progress.listener, catalogers: catalogersFor(scanners) });
+        result = analysed.result;
+        if (scanners.secret) secretScan = collectSecrets(analysed);
       } finally {
         progress.stop();
       }
+    }
+    const secrets = secretScan ? filterSecrets(secretScan.findings, { severities, ignore }) : undefined;
+    if (secretScan) result = redactConfigSecrets(result);
+    if (!scanners.vuln) {
+      // Secrets only: the advisory store is not opened at all.
+      const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
+      await writeOutput(renderSecretsOnly(flags.format, { result, secrets: secrets ?? [], skipped: secretScan?.skipped ?? [] }, { toolVersion: TOOL_VERSION, color }), flags.output);
+      if ((secrets?.length ?? 0) > 0 && exitCode !== 0) process.exitCode = exitCode;
+      return;
     }
     const store = await openStoreFrom(flags);
     let match;
@@ -77,9 +90,9 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     const vex = applyVex(filterFindings(match.findings, { severities, ...(flags.ignoreUnfixed ? { ignoreUnfixed: true } : {}), ignore }), { result, statements: vexStatements });
     const findings = vex.findings;
     const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
-    await writeOutput(RENDER[flags.format as keyof typeof RENDER]({ result, match, findings, suppressed: vex.suppressed }, { toolVersion: TOOL_VERSION, color }), flags.output);
+    await writeOutput(RENDER[flags.format as keyof typeof RENDER]({ result, match, findings, suppressed: vex.suppressed, ...(secrets ? { secrets, secretsSkipped: secretScan?.skipped ?? [] } : {}) }, { toolVersion: TOOL_VERSION, color }), flags.output);
     if (!flags.quiet) for (const n of match.notes) process.stderr.write(`warning: ${n}\n`);
-    if (findings.length > 0 && exitCode !== 0) process.exitCode = exitCode;
+    if ((findings.length > 0 || (secrets?.length ?? 0) > 0) && exitCode !== 0) process.exitCode = exitCode;
   });
   return cmd;
 }

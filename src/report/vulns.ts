@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type { Finding, MatchResult } from '../vulndb/match.js';
 import { SEVERITIES, type Severity } from '../vulndb/severity.js';
 import type { SuppressedFinding } from '../vulndb/vex.js';
+import type { SecretFinding, SecretSkippedFile } from '../secrets/types.js';
+import { addSecretsToSarifRun, secretJsonFields, secretTableLines } from './secrets.js';
 
 export interface VulnReportInput {
   result: CatalogResult;
@@ -12,6 +14,10 @@ export interface VulnReportInput {
   findings: Finding[];
   /** Findings a VEX statement (not_affected / fixed) suppressed: reported apart, never counted as findings. */
   suppressed?: SuppressedFinding[];
+  /** Secret findings (already redacted), when the secret scanner ran; absent otherwise. */
+  secrets?: SecretFinding[];
+  /** Files the secret scanner wanted but did not read. */
+  secretsSkipped?: SecretSkippedFile[];
 }
 
 export interface VulnRenderOptions {
@@ -49,6 +55,7 @@ export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions)
   out.push(`Total: ${input.findings.length} (${SEVERITIES.slice().reverse().map((k) => `${k}: ${s[k]}`).join(', ')})`);
   const vexed = input.suppressed ?? [];
   if (vexed.length > 0) out.push(`Suppressed by VEX: ${vexed.length} (${[...new Set(vexed.map((f) => f.vex.status))].map((st) => `${st}: ${vexed.filter((f) => f.vex.status === st).length}`).join(', ')})`);
+  if (input.secrets) out.push('', ...secretTableLines(input.secrets, input.secretsSkipped ?? [], !!opts.color));
   return out.join('\n') + '\n';
 }
 
@@ -65,6 +72,7 @@ export function renderVulnJson(input: VulnReportInput, opts: VulnRenderOptions):
         vulnerabilities: input.findings,
         suppressed: input.suppressed ?? [],
         summary: summary(input.findings),
+        ...(input.secrets ? secretJsonFields(input.secrets, input.secretsSkipped ?? []) : {}),
       },
       null,
       2,
@@ -126,5 +134,6 @@ export function renderVulnSarif(input: VulnReportInput, opts: VulnRenderOptions)
       },
     ],
   };
+  if (input.secrets) addSecretsToSarifRun(doc.runs[0]!, input.secrets);
   return JSON.stringify(doc, null, 2) + '\n';
 }
