@@ -8,6 +8,26 @@ import type { ValidationResult } from '../sbom/validate.js';
 
 const require = createRequire(import.meta.url);
 let validator: ValidateFunction | undefined;
+let vulnValidator: ValidateFunction | undefined;
+
+function schemaText(name: string): unknown {
+  return JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'schemas', name), 'utf8'));
+}
+
+/** Validates a `scan … --format json` report (vulnerabilities, suppressed, secrets) against its schema. */
+export function validateVulnReport(doc: unknown): ValidationResult {
+  if (!vulnValidator) {
+    const Ajv = require('ajv').default as typeof import('ajv').default;
+    const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    ajv.addSchema(schemaText('portcullis-report-v1.schema.json') as object);
+    vulnValidator = ajv.compile(schemaText('portcullis-vulns-v1.schema.json') as object);
+  }
+  const v = vulnValidator;
+  const valid = v(doc) as boolean;
+  return { valid, errors: valid ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`) };
+}
 
 export function validateJsonReport(doc: unknown): ValidationResult {
   if (!validator) {

@@ -27,6 +27,10 @@ export interface Finding {
   packageId: string;
   packageName: string;
   packageType: string;
+  /** The package's purl, as in the SBOM. */
+  purl?: string;
+  /** diffID of the layer that brought the package (images only). */
+  layerDiffId?: string;
   installedVersion: string;
   fixedVersions: string[];
   state: FixState;
@@ -97,7 +101,7 @@ function matchOsOsv(p: Package, ecosystem: string, index: AdvisoryIndex): Findin
         ...sev(osvSeverity(rec)),
         ...(rec.summary ? { title: rec.summary } : rec.details ? { title: rec.details.split('\n')[0]! } : {}),
         sources: [`osv:${rec.id}`],
-        ...(p.locations[0] ? { location: p.locations[0].path } : {}),
+        ...where(p),
       });
     }
   }
@@ -130,7 +134,7 @@ function matchOs(p: Package, distro: string, release: string, index: AdvisoryInd
       ...sev(vendorSeverity(a.severity, a.distro)),
       ...(a.description ? { title: a.description } : {}),
       sources: [a.source],
-      ...(p.locations[0] ? { location: p.locations[0].path } : {}),
+      ...where(p),
     });
   }
   return out;
@@ -156,10 +160,16 @@ function matchLanguage(p: Package, index: AdvisoryIndex): Finding[] {
       ...sev(osvSeverity(rec)),
       ...(rec.summary ? { title: rec.summary } : {}),
       sources: [`osv:${rec.id}`],
-      ...(p.locations[0] ? { location: p.locations[0].path } : {}),
+      ...where(p),
     });
   }
   return out;
+}
+
+/** Where a finding's package is: purl, first location and its layer. */
+function where(p: Package): Pick<Finding, 'purl' | 'location' | 'layerDiffId'> {
+  const loc = p.locations[0];
+  return { ...(p.purl ? { purl: p.purl } : {}), ...(loc ? { location: loc.path } : {}), ...(loc?.layerDiffId ? { layerDiffId: loc.layerDiffId } : {}) };
 }
 
 function sev(s: SeverityInfo | undefined): { severity?: SeverityInfo } {
