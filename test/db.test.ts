@@ -207,6 +207,9 @@ describe('URL sources', () => {
     const updOff = await cli(['db', 'update', '--from', `${base}/ok.json`, '--offline', '--data-dir', dir]);
     expect(updOff.status).toBe(2);
     expect(updOff.stderr).toMatch(/error \[OFFLINE\]/);
+    const scanOff = await cli(['scan', 'image', `docker://127.0.0.1:${new URL(base).port}/app:1`, '--offline', '--data-dir', dir]);
+    expect(scanOff.status).toBe(2);
+    expect(scanOff.stderr).toMatch(/error \[OFFLINE\]: Refusing to pull/);
     expect(seen.length).toBe(before);
   }, 120_000);
 });

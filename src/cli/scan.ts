@@ -4,6 +4,7 @@ import { PortcullisError } from '../core/errors.js';
 import type { CatalogResult } from '../core/types.js';
 import { renderVulnCycloneDx } from '../report/vuln-cyclonedx.js';
 import { renderVulnJson, renderVulnSarif, renderVulnTable } from '../report/vulns.js';
+import { parseImageReference } from '../oci/reference.js';
 import { analyseTarget } from '../scan/catalog-target.js';
 import { collectSecrets, redactConfigSecrets, type SecretScanResult } from '../scan/secrets.js';
 import { readSbom } from '../sbom/read.js';
@@ -29,6 +30,7 @@ interface ScanFlags extends ImageFlags, StoreFlags {
   ignoreUnfixed?: boolean;
   ignorefile?: string;
   vex: string[];
+  offline?: boolean;
 }
 
 const RENDER = { table: renderVulnTable, json: renderVulnJson, sarif: renderVulnSarif, cyclonedx: renderVulnCycloneDx } as const;
@@ -47,6 +49,7 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     .option('--ignorefile <file>', 'ignore file: ID [exp:YYYY-MM-DD] [path:GLOB] per line (default: .portcullisignore if present)')
     .option('--vex <file>', 'OpenVEX or CycloneDX VEX document; not_affected/fixed findings are suppressed (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[]);
   addStoreOptions(cmd);
+  cmd.option('--offline', 'forbid every network access (a registry image is refused; advisory data is never downloaded by scan)');
   if (kind !== 'sbom') addImageOptions(cmd);
   else cmd.option('-q, --quiet', 'no warnings');
   cmd.action(async (target: string, flags: ScanFlags) => {
@@ -61,6 +64,7 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     if (kind === 'sbom') result = readSbom(target);
     else {
       const ref = kind === 'image' ? target : `rootfs:${target.replace(/^(rootfs|dir):/, '')}`;
+      if (flags.offline && parseImageReference(ref).transport === 'docker') throw new PortcullisError({ code: 'OFFLINE', message: `Refusing to pull "${target}" from a registry: --offline forbids network access`, hint: 'Scan a local copy instead: oci:DIR, oci-archive:FILE or docker-archive:FILE (e.g. made with skopeo copy).' });
       const progress = createProgress({ quiet: !!flags.quiet });
       try {
         const analysed = await analyseTarget(ref, { ...imageOptionsFrom(flags), onProgress: progress.listener, catalogers: catalogersFor(scanners) });
