@@ -3,9 +3,10 @@
  * machines are noisy). Run with `npm run bench:config`.
  *
  * 10,000 generated manifests of mixed kinds (Pod, Deployment, StatefulSet, DaemonSet, Job,
- * CronJob, ReplicaSet, plus Services and ConfigMaps that are loaded but not checked), one per file
- * in 100 directories, some with violations. Measured: the CLI end to end (`scan config DIR -f
- * json`), and in process the load + PSS evaluation. Floor: reading and plain-parsing the same
+ * CronJob, ReplicaSet, plus Services, ConfigMaps, NetworkPolicies, Roles/RoleBindings, Secrets and
+ * Dockerfiles), one per file in 100 directories, some with violations. Measured with every rule set
+ * on (pss, hardening, rbac, network, secrets, dockerfile; custom with one CEL rule): the CLI end
+ * to end (`scan config DIR -f json`), and in process the load + evaluation. Floor: reading and plain-parsing the same
  * files with the `yaml` package (`parseAllDocuments` + `toJS`). Budget: the CLI in at most 5 s.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,12 +15,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { scanConfig } from '../src/checks/config-scan.js';
+import { parseCustomRules } from '../src/checks/custom/load.js';
+import { builtRuleSets } from '../src/checks/rule-sets.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const COUNT = Number(process.env.BENCH_MANIFESTS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BUDGET_S = 5;
+const CUSTOM_RULE = 'id: max-replicas\nseverity: LOW\nmatch: {kinds: [Deployment]}\nvalidation: {expression: "object.spec.replicas <= 5", message: too many replicas}\n';
 
 function podSpec(i: number): string {
   const hardened = i % 3 === 0;
@@ -72,7 +76,16 @@ function manifest(i: number): string {
     case 6:
       return `apiVersion: apps/v1\nkind: ReplicaSet\n${meta}\nspec:\n  selector: {matchLabels: {app: w-${i}}}\n${tpl('  ')}\n`;
     case 7:
-      return `apiVersion: v1\nkind: Service\n${meta}\nspec:\n  selector: {app: w-${i}}\n  ports:\n  - port: 80\n    targetPort: 8080\n`;
+      switch (Math.floor(i / 9) % 4) {
+        case 0:
+          return `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n${meta}\nspec:\n  podSelector: {matchExpressions: [{key: app, operator: In, values: [w-${i - 6}, w-${i - 5}]}]}\n  policyTypes: [Ingress]\n  ingress: [{from: [{podSelector: {}}]}]\n`;
+        case 1:
+          return `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n${meta}\nrules:\n- apiGroups: [""]\n  resources: [secrets, pods/exec]\n  verbs: [get, list, create]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n${meta}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: w-${i}}\nsubjects:\n- {kind: ServiceAccount, name: w-${i}}\n`;
+        case 2:
+          return `apiVersion: v1\nkind: Secret\n${meta}\ntype: Opaque\ndata:\n  password: aHVudGVyMg==\n`;
+        default:
+          return `apiVersion: v1\nkind: Service\n${meta}\nspec:\n  type: NodePort\n  selector: {app: w-${i}}\n  ports:\n  - port: 80\n    targetPort: 8080\n`;
+      }
     default:
       return `apiVersion: v1\nkind: ConfigMap\n${meta}\ndata:\n  config.yaml: |\n    level: info\n    port: 8080\n`;
   }
@@ -108,26 +121,32 @@ try {
     const dir = join(work, `d${i % 100}`);
     if (i < 100) mkdirSync(dir);
     writeFileSync(join(dir, `m${i}.yaml`), manifest(i));
+    if (i % 100 === 0) writeFileSync(join(dir, `Dockerfile`), `# syntax=docker/dockerfile:1\nARG BASE=node:20\nFROM \${BASE} AS build\nRUN curl -fsSL https://example.org/install.sh | sh\nFROM build\nENV API_TOKEN=abc123def\nCMD ["node", "server.js"]\n`);
   }
-  const files = listFiles(work);
+  const rulesDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-rules-'));
+  writeFileSync(join(rulesDir, 'rules.yaml'), CUSTOM_RULE);
+  const customRules = parseCustomRules(CUSTOM_RULE, join(rulesDir, 'rules.yaml'));
+  const files = listFiles(work).filter((f) => f.endsWith('.yaml'));
 
   const floor = best(() => {
     for (const f of files) for (const d of parseAllDocuments(readFileSync(f, 'utf8'))) (d as { toJS(): unknown }).toJS();
   });
   let findings = 0;
   const inProcess = await bestAsync(async () => {
-    const r = await scanConfig([work], { ruleSets: ['pss'], pss: { level: 'restricted', version: 'latest' } });
+    const r = await scanConfig([work], { ruleSets: builtRuleSets(), customRules, pss: { level: 'restricted', version: 'latest' } });
     findings = r.findings.length;
     if (r.unknowns.length) throw new Error(`unexpected unknowns: ${JSON.stringify(r.unknowns.slice(0, 3))}`);
   });
   const cli = best(() => {
-    const r = spawnSync(process.execPath, [CLI, 'scan', 'config', work, '-f', 'json', '-q', '-o', join(work, 'out.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, [CLI, 'scan', 'config', work, '--custom-rules', join(rulesDir, 'rules.yaml'), '-f', 'json', '-q', '-o', join(tmpdir(), `portcullis-bench-out-${process.pid}.json`)], { stdio: ['ignore', 'ignore', 'pipe'] });
     if (r.status !== 0) throw new Error(`scan config failed: ${r.stderr.toString().slice(0, 500)}`);
   });
 
   console.log(`scan config: ${COUNT} manifests in ${files.length} files, ${findings} findings (best of ${RUNS})`);
   console.log(`  floor: read + yaml parseAllDocuments/toJS       ${floor.toFixed(2)} s`);
-  console.log(`  load + PSS evaluation (in process)             ${inProcess.toFixed(2)} s   ratio ${(inProcess / floor).toFixed(2)}`);
+  rmSync(rulesDir, { recursive: true, force: true });
+  rmSync(join(tmpdir(), `portcullis-bench-out-${process.pid}.json`), { force: true });
+  console.log(`  load + all rule sets (in process)              ${inProcess.toFixed(2)} s   ratio ${(inProcess / floor).toFixed(2)}`);
   console.log(`  CLI end to end (node dist/cli.js, JSON output) ${cli.toFixed(2)} s   ratio ${(cli / floor).toFixed(2)}   budget ${BUDGET_S} s: ${cli <= BUDGET_S ? 'ok' : 'OVER'}`);
   if (cli > BUDGET_S) process.exitCode = 1;
 } finally {

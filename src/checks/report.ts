@@ -4,7 +4,8 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CONFIG_SEVERITIES, type ConfigFinding, type ConfigScanResult, type ConfigSeverity } from './types.js';
+import { ruleDefinition } from './rule-sets.js';
+import { CONFIG_SEVERITIES, type ConfigFinding, type ConfigObjectRef, type ConfigScanResult, type ConfigSeverity } from './types.js';
 
 export interface ConfigRenderOptions {
   toolVersion: string;
@@ -21,7 +22,8 @@ function summary(findings: readonly ConfigFinding[]): Record<ConfigSeverity, num
   return s;
 }
 
-const objectName = (f: ConfigFinding) => `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
+const refName = (o: ConfigObjectRef) => `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+const objectName = (f: ConfigFinding) => refName(f.object);
 
 export function renderConfigTable(r: ConfigScanResult): string {
   const out: string[] = [];
@@ -77,10 +79,10 @@ export function renderConfigSarif(r: ConfigScanResult, opts: ConfigRenderOptions
       id: f.ruleId,
       name: f.ruleId.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
       shortDescription: { text: f.title },
-      fullDescription: { text: `${f.title}: ${f.remediation}` },
+      fullDescription: { text: ruleDefinition(f.ruleId)?.rationale || `${f.title}: ${f.remediation}` },
       helpUri: f.links[0],
       help: { text: f.remediation },
-      properties: { 'security-severity': SECURITY_SEVERITY[f.severity], tags: ['security', 'kubernetes', f.ruleSet] },
+      properties: { 'security-severity': SECURITY_SEVERITY[f.severity], tags: ['security', f.ruleSet === 'dockerfile' ? 'dockerfile' : f.ruleSet === 'image' ? 'container' : 'kubernetes', f.ruleSet] },
     });
   }
   const ruleIds = [...rules.keys()];
@@ -106,7 +108,7 @@ export function renderConfigSarif(r: ConfigScanResult, opts: ConfigRenderOptions
           level: SARIF_LEVEL[f.severity],
           message: { text: `${objectName(f)}: ${f.message}` },
           locations: [{ ...loc(f.file, f.line, f.column), logicalLocations: [{ fullyQualifiedName: `${objectName(f)}/${f.field}`, kind: 'object' }] }],
-          ...(f.related?.length ? { relatedLocations: f.related.map((x, i) => ({ id: i + 1, ...loc(f.file, x.line, x.column), message: { text: x.field } })) } : {}),
+          ...(f.related?.length ? { relatedLocations: f.related.map((x, i) => ({ id: i + 1, ...loc(x.file ?? f.file, x.line, x.column), message: { text: x.object ? `${refName(x.object)}: ${x.field}` : x.field } })) } : {}),
           properties: { severity: f.severity, field: f.field, object: f.object, ...(f.containers ? { containers: f.containers } : {}), ...f.properties },
         })),
       },

@@ -15,6 +15,9 @@ export interface ConfigLocation {
   field: string;
   line: number;
   column: number;
+  /** For cross-object findings: the related object and its file, when not the finding's own. */
+  file?: string;
+  object?: ConfigObjectRef;
 }
 
 export interface ConfigFinding {
@@ -33,7 +36,7 @@ export interface ConfigFinding {
   line: number;
   column: number;
   field: string;
-  /** Further offending fields of the same finding. */
+  /** Further offending fields of the same finding, and for cross-object findings the related objects. */
   related?: ConfigLocation[];
   remediation: string;
   links: string[];

@@ -3,11 +3,17 @@ import { Command, CommanderError } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { reportError } from './output.js';
 import { auditCommand } from './audit.js';
+import { attestCommand } from './attest.js';
+import { copyCommand } from './copy.js';
+import { keyCommand } from './key.js';
+import { signCommand } from './sign.js';
+import { verifyAttestationCommand, verifyCommand } from './verify.js';
 import { dbCommand } from './db.js';
 import { diffCommand } from './diff.js';
 import { inspectCommand } from './inspect.js';
 import { sbomCommand } from './sbom.js';
 import { scanCommand } from './scan.js';
+import { serverCommand } from './server.js';
 import { versionCommand } from './version-compare.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -25,6 +31,8 @@ export function buildProgram(): Command {
   program.addCommand(scanCommand().exitOverride());
   program.addCommand(diffCommand().exitOverride());
   program.addCommand(auditCommand().exitOverride());
+  program.addCommand(serverCommand().exitOverride());
+  for (const c of [keyCommand(), signCommand(), attestCommand(), verifyCommand(), verifyAttestationCommand(), copyCommand()]) program.addCommand(c.exitOverride());
   program.addHelpText(
     'after',
     `

@@ -1,11 +1,14 @@
-/** `portcullis scan config <path…>`: Kubernetes manifests against the Pod Security Standards. */
+/** `portcullis scan config <path…>`: Kubernetes manifests and Dockerfiles against the configuration rule sets. */
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { evaluateCompliance, frameworkById, renderComplianceJson, renderComplianceTable } from '../checks/compliance/evaluate.js';
+import { FRAMEWORKS } from '../checks/compliance/frameworks.js';
 import { scanConfig } from '../checks/config-scan.js';
+import { loadCustomRules, type CustomRule } from '../checks/custom/load.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../checks/k8s/load.js';
 import { parsePssVersion } from '../checks/k8s/pss/version.js';
 import { renderConfigJson, renderConfigSarif, renderConfigTable } from '../checks/report.js';
-import { builtRuleSets, RULE_SETS } from '../checks/rule-sets.js';
+import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
 import { CONFIG_SEVERITIES } from '../checks/types.js';
 import { PortcullisError } from '../core/errors.js';
 import { parseSeverities } from '../vulndb/filter.js';
@@ -20,7 +23,19 @@ interface ScanConfigFlags {
   rules?: string;
   pssLevel: 'baseline' | 'restricted';
   pssVersion: string;
+  trustedRegistries?: string;
+  customRules?: string;
+  compliance?: string;
   quiet?: boolean;
+}
+
+/** `--trusted-registries a,b/c`: registry hosts or repository prefixes. */
+export function parseTrustedRegistries(list: string | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new PortcullisError({ code: 'USAGE', message: 'No registry given to --trusted-registries', hint: 'Use a comma list such as registry.example.org,ghcr.io/acme.' });
+  for (const r of items) if (/\s|:\/\/|@/.test(r)) throw new PortcullisError({ code: 'USAGE', message: `Invalid trusted registry "${r}"`, hint: 'Give a registry host (registry.example.org, localhost:5000) or a repository prefix (ghcr.io/acme), without a scheme.' });
+  return items;
 }
 
 /** `--rules`: names from the rule-set table; names reserved for rule sets not built yet are refused. */
@@ -50,33 +65,51 @@ async function readStdin(): Promise<string> {
 
 export function scanConfigCommand(): Command {
   return new Command('config')
-    .description('Check Kubernetes manifests (YAML/JSON files, directories, - for stdin) against the Pod Security Standards')
-    .argument('<path...>', 'manifest files, directories (searched for .yaml/.yml/.json) or - for stdin')
+    .description('Check Kubernetes manifests (YAML/JSON files, directories, - for stdin) and Dockerfiles against the configuration rule sets')
+    .argument('<path...>', 'manifest files, Dockerfiles, directories (searched for .yaml/.yml/.json and Dockerfile, Dockerfile.*, *.Dockerfile) or - for stdin')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--severity <list>', `severities to report (${CONFIG_SEVERITIES.join(',')})`, CONFIG_SEVERITIES.join(','))
     .option('--exit-code <n>', 'exit status when findings (or unreadable inputs) are reported', '0')
-    .option('--rules <list>', `rule sets: ${RULE_SETS.map((r) => r.name).join(',')} (default: every rule set built, now pss)`)
+    .option('--rules <list>', `rule sets: ${RULE_SETS.map((r) => r.name).join(',')} (default: all)`)
+    .option('--trusted-registries <list>', 'registries (or repository prefixes) images may come from; others are findings (default: Docker Hub images are a warning)')
+    .option('--custom-rules <path>', 'custom rules: a YAML file or a directory of them (CEL expressions, as in ValidatingAdmissionPolicy)')
+    .addOption(new Option('--compliance <framework>', 'report pass/fail per control of a framework instead of the finding list').choices(FRAMEWORKS.map((f) => f.id)))
     .addOption(new Option('--pss-level <level>', 'Pod Security Standards level for namespaces without pod-security labels in the input').choices(['baseline', 'restricted']).default('restricted'))
     .option('--pss-version <version>', 'Pod Security Standards version: v1.NN or latest', 'latest')
     .option('-q, --quiet', 'no notes or warnings on stderr')
     .action(async (paths: string[], flags: ScanConfigFlags) => {
       const ruleSets = parseRuleSets(flags.rules);
+      const trustedRegistries = parseTrustedRegistries(flags.trustedRegistries);
+      if (flags.rules !== undefined && ruleSets.includes('custom') && !flags.customRules) throw new PortcullisError({ code: 'USAGE', message: 'Rule set "custom" needs --custom-rules', hint: 'Pass a rule file or directory with --custom-rules PATH.' });
+      if (flags.compliance && flags.format === 'sarif') throw new PortcullisError({ code: 'USAGE', message: '--compliance reports in table or json only', hint: 'Use --format table or --format json with --compliance.' });
+      const framework = flags.compliance ? frameworkById(flags.compliance) : undefined;
+      const customRules: CustomRule[] | undefined = flags.customRules && ruleSets.includes('custom') ? loadCustomRules(flags.customRules) : undefined;
       const severities = parseSeverities(flags.severity);
       const exitCode = Number(flags.exitCode);
       if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
       const version = parsePssVersion(flags.pssVersion);
       if (paths.filter((p) => p === '-').length > 1) throw new PortcullisError({ code: 'USAGE', message: 'Standard input (-) can be given only once' });
       for (const p of paths) if (p !== '-' && !existsSync(p)) throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `Cannot find "${p}"`, hint: 'Pass manifest files, directories or - for stdin.' });
-      const result = await scanConfig(paths, { ruleSets, pss: { level: flags.pssLevel, version }, readStdin });
+      const result = await scanConfig(paths, { ruleSets, pss: { level: flags.pssLevel, version }, readStdin, ...(trustedRegistries ? { trustedRegistries } : {}), ...(customRules ? { customRules } : {}) });
+      // Compliance judges every finding: a control must not pass because --severity hid its findings.
+      const allFindings = result.findings;
       result.findings = result.findings.filter((f) => severities.includes(f.severity));
-      const scan = { targets: paths, ruleSets, pss: { level: flags.pssLevel, version: flags.pssVersion } };
-      const text = flags.format === 'json' ? renderConfigJson(result, { toolVersion: TOOL_VERSION, scan }) : flags.format === 'sarif' ? renderConfigSarif(result, { toolVersion: TOOL_VERSION }) : renderConfigTable(result);
+      const scan = { targets: paths, ruleSets, pss: { level: flags.pssLevel, version: flags.pssVersion }, ...(trustedRegistries ? { trustedRegistries } : {}), ...(customRules ? { customRules: customRules.map((r) => r.id) } : {}) };
+      let text: string;
+      let failed = result.findings.length > 0;
+      if (framework) {
+        const extra = new Map<string, string[]>();
+        for (const r of customRules ?? []) for (const c of r.compliance) extra.set(c, [...(extra.get(c) ?? []), r.id]);
+        const report = evaluateCompliance({ framework, findings: allFindings, ranRules: ruleIdsOf(ruleSets, customRules ? { customRules } : {}), extra });
+        failed = report.summary.fail > 0;
+        text = flags.format === 'json' ? renderComplianceJson(report, { toolVersion: TOOL_VERSION, scan }) : renderComplianceTable(report);
+      } else text = flags.format === 'json' ? renderConfigJson(result, { toolVersion: TOOL_VERSION, scan }) : flags.format === 'sarif' ? renderConfigSarif(result, { toolVersion: TOOL_VERSION }) : renderConfigTable(result);
       await writeOutput(text, flags.output);
-      if (!flags.quiet && flags.format !== 'table') {
+      if (!flags.quiet && (flags.format !== 'table' || framework)) {
         for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
         for (const u of result.unknowns) process.stderr.write(`warning: cannot check ${u.file}${u.line !== undefined ? `:${u.line}:${u.column}` : ''}: ${u.reason}\n`);
       }
-      if ((result.findings.length > 0 || result.unknowns.length > 0) && exitCode !== 0) process.exitCode = exitCode;
+      if ((failed || result.unknowns.length > 0) && exitCode !== 0) process.exitCode = exitCode;
     });
 }

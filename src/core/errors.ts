@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'ADVISORY_SOURCE_INVALID',
   'SBOM_INVALID',
   'VEX_INVALID',
+  'RULE_INVALID',
   'OFFLINE',
   // metadata server (Grafeas API) and its tokens
   'METADATA_INVALID',
@@ -51,6 +52,14 @@ export const ERROR_CODES = [
   'PERMISSION_DENIED',
   'RATE_LIMITED',
   'REQUEST_TOO_LARGE',
+  // signatures and attestations (src/attest)
+  'SIGNATURE_MISSING',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_DIGEST_MISMATCH',
+  'PAYLOAD_INVALID',
+  'PREDICATE_TYPE_MISMATCH',
+  'KEY_INVALID',
+  'PASSWORD_REQUIRED',
   // catch-all
   'INTERNAL',
 ] as const;

@@ -8,8 +8,9 @@
  * capped in size and YAML aliases are capped in number (alias bombs).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isDockerfileName, looksLikeDockerfile } from '../dockerfile/parse.js';
 import type { FieldPath } from './pss/types.js';
 
 export interface ManifestObject {
@@ -49,6 +50,12 @@ export interface LoadResult {
   files: number;
   /** Documents that were not Kubernetes objects (no apiVersion/kind), or empty. */
   skippedDocuments: number;
+  /**
+   * Dockerfiles met on the way (for the dockerfile rule set): in directories by name
+   * (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`); given explicitly, by name or when the first
+   * instruction is FROM or ARG.
+   */
+  dockerfiles: { file: string; text: string }[];
 }
 
 export interface LoadOptions {
@@ -98,7 +105,7 @@ function kindOf(v: Record<string, unknown>): { apiVersion: string; kind: string 
 
 /** Parses one file's text into objects; never throws for bad content. */
 export function loadManifestText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
-  const out: LoadResult = { objects: [], unknowns: [], files: 1, skippedDocuments: 0 };
+  const out: LoadResult = { objects: [], unknowns: [], files: 1, skippedDocuments: 0, dockerfiles: [] };
   const lineCounter = new LineCounter();
   const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
   let docs: Document.Parsed[];
@@ -164,9 +171,17 @@ function merge(into: LoadResult, r: LoadResult): void {
   into.unknowns.push(...r.unknowns);
   into.files += r.files;
   into.skippedDocuments += r.skippedDocuments;
+  into.dockerfiles.push(...r.dockerfiles);
 }
 
-function loadFile(path: string, opts: LoadOptions, into: LoadResult): void {
+/** A Dockerfile by name, or (for an explicit non-manifest file) by its first instruction. */
+function isDockerfile(path: string, text: string, explicit: boolean): boolean {
+  const name = basename(path);
+  if (isDockerfileName(name)) return true;
+  return explicit && !MANIFEST_EXTENSIONS.test(name) && looksLikeDockerfile(text);
+}
+
+function loadFile(path: string, opts: LoadOptions, into: LoadResult, explicit = false): void {
   const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let text: string;
   try {
@@ -179,6 +194,11 @@ function loadFile(path: string, opts: LoadOptions, into: LoadResult): void {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     into.unknowns.push({ file: path, reason: `Cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    into.files++;
+    return;
+  }
+  if (isDockerfile(path, text, explicit)) {
+    into.dockerfiles.push({ file: path, text });
     into.files++;
     return;
   }
@@ -197,7 +217,7 @@ function walk(dir: string, opts: LoadOptions, into: LoadResult): void {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       if (!e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) walk(p, opts, into);
-    } else if ((e.isFile() || e.isSymbolicLink()) && MANIFEST_EXTENSIONS.test(e.name)) {
+    } else if ((e.isFile() || e.isSymbolicLink()) && (MANIFEST_EXTENSIONS.test(e.name) || isDockerfileName(e.name))) {
       loadFile(p, opts, into); // symlinked directories are not followed (no loops)
     }
   }
@@ -209,13 +229,16 @@ function walk(dir: string, opts: LoadOptions, into: LoadResult): void {
  * is an unknown entry too; the caller decides whether that is fatal.
  */
 export async function loadManifests(targets: readonly string[], opts: LoadOptions = {}): Promise<LoadResult> {
-  const out: LoadResult = { objects: [], unknowns: [], files: 0, skippedDocuments: 0 };
+  const out: LoadResult = { objects: [], unknowns: [], files: 0, skippedDocuments: 0, dockerfiles: [] };
   for (const t of targets) {
     if (t === '-') {
       const text = opts.readStdin ? await opts.readStdin() : '';
       const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
       if (Buffer.byteLength(text) > max) out.unknowns.push({ file: '<stdin>', reason: `Input is more than the ${max}-byte limit` });
-      else merge(out, loadManifestText(text, '<stdin>', opts));
+      else if (isDockerfile('<stdin>', text, true)) {
+        out.dockerfiles.push({ file: '<stdin>', text });
+        out.files++;
+      } else merge(out, loadManifestText(text, '<stdin>', opts));
       continue;
     }
     let isDir = false;
@@ -226,7 +249,7 @@ export async function loadManifests(targets: readonly string[], opts: LoadOption
       continue;
     }
     if (isDir) walk(t, opts, out);
-    else loadFile(t, opts, out);
+    else loadFile(t, opts, out, true);
   }
   return out;
 }

@@ -38,10 +38,16 @@ export function parseChallenge(header: string): Challenge | undefined {
 
 const MAX_MANIFEST = 8 * 1024 * 1024;
 
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** A request body: bytes (re-sendable after an auth challenge) or a stream (sent once). */
+export type RequestBody = Buffer | Readable;
+
 export class RegistryClient {
   private base: string | undefined;
   private readonly agent: Dispatcher;
   private readonly insecureAgent: Dispatcher | undefined;
+  /** For writes: no retry interceptor (it cannot replay bodies and hides 5xx answers); push.ts retries. */
+  private readonly writeAgent: Dispatcher;
   /** Without retries: for probing whether the registry speaks TLS. */
   private readonly probeAgent: Agent;
   private readonly tokens = new Map<string, string>();
@@ -60,6 +66,7 @@ export class RegistryClient {
         interceptors.retry({ maxRetries: 3, minTimeout: 300, maxTimeout: 5_000, timeoutFactor: 2, statusCodes: [429, 500, 502, 503, 504], methods: ['GET', 'HEAD'] }),
       );
     this.agent = make(true);
+    this.writeAgent = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connect: { rejectUnauthorized: !opts.insecure, timeout: 15_000 } });
     this.probeAgent = new Agent({ headersTimeout: timeout, connect: { rejectUnauthorized: !opts.insecure, timeout: 15_000 } });
     this.insecureAgent = opts.insecure ? make(false) : undefined;
   }
@@ -113,7 +120,8 @@ export class RegistryClient {
     if (!realm) throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `Registry ${this.registry} sent a bearer challenge without a realm`, hint: 'The registry is misconfigured.' });
     const url = new URL(realm);
     if (ch.params.service) url.searchParams.set('service', ch.params.service);
-    url.searchParams.set('scope', ch.params.scope ?? scope);
+    // Several scopes (push with a cross-repository mount) are space-separated here, one parameter each.
+    for (const s of (ch.params.scope ?? scope).split(' ')) url.searchParams.append('scope', s);
     const headers: Record<string, string> = { 'user-agent': this.ua };
     const c = this.opts.credentials;
     if (c) headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password.reveal()}`).toString('base64')}`;
@@ -134,9 +142,10 @@ export class RegistryClient {
     this.tokens.set(scope, token);
   }
 
-  private async send(origin: string, path: string, method: 'GET' | 'HEAD', headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+  private async send(origin: string, path: string, method: HttpMethod, headers: Record<string, string>, body?: RequestBody): Promise<Dispatcher.ResponseData> {
     try {
-      return await this.dispatcher.request({ origin, path, method, headers });
+      const dispatcher = method === 'GET' || method === 'HEAD' ? this.dispatcher : this.writeAgent;
+      return await dispatcher.request({ origin, path, method, headers, ...(body !== undefined ? { body } : {}) });
     } catch (err) {
       if (err instanceof PortcullisError) throw err;
       const code = (err as NodeJS.ErrnoException).code ?? '';
@@ -144,22 +153,33 @@ export class RegistryClient {
     }
   }
 
-  /** A request with auth negotiation: retries once after answering a 401 challenge. */
-  async request(path: string, opts: { method?: 'GET' | 'HEAD'; accept?: string; scope: string }): Promise<Dispatcher.ResponseData> {
-    const base = await this.baseUrl();
+  /**
+   * A request with auth negotiation: retries once after answering a 401 challenge. `path` may be an
+   * absolute URL on the registry's origin (upload locations). A stream body cannot be sent twice:
+   * callers that push streams authenticate first with a small request.
+   */
+  async request(path: string, opts: { method?: HttpMethod; accept?: string; scope: string; body?: RequestBody; headers?: Record<string, string> }): Promise<Dispatcher.ResponseData> {
+    let base = await this.baseUrl();
+    if (/^https?:\/\//.test(path)) {
+      const u = new URL(path);
+      base = u.origin;
+      path = u.pathname + u.search;
+    }
     const build = () => {
-      const h: Record<string, string> = { 'user-agent': this.ua };
+      const h: Record<string, string> = { 'user-agent': this.ua, ...opts.headers };
       if (opts.accept) h.accept = opts.accept;
       const a = this.authHeader(opts.scope);
       if (a) h.authorization = a;
       return h;
     };
-    let res = await this.send(base, path, opts.method ?? 'GET', build());
+    const firstHeaders = build();
+    let res = await this.send(base, path, opts.method ?? 'GET', firstHeaders, opts.body);
     if (res.statusCode !== 401) return res;
     const challengeHeader = res.headers['www-authenticate'];
     await res.body.dump();
     const ch = parseChallenge(Array.isArray(challengeHeader) ? challengeHeader[0]! : (challengeHeader ?? ''));
-    const hadAuth = this.tokens.has(opts.scope) || this.basicAuth;
+    // Judge by what this request carried: concurrent requests may have negotiated auth meanwhile.
+    const hadAuth = firstHeaders.authorization !== undefined;
     if (hadAuth || !ch) {
       throw new PortcullisError({
         code: this.opts.credentials ? 'AUTH_FAILED' : 'AUTH_REQUIRED',
@@ -177,7 +197,7 @@ export class RegistryClient {
     } else {
       throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `Registry ${this.registry} asks for unsupported auth scheme "${ch.scheme}"`, hint: 'Only Basic and Bearer token auth are supported.' });
     }
-    res = await this.send(base, path, opts.method ?? 'GET', build());
+    res = await this.send(base, path, opts.method ?? 'GET', build(), opts.body);
     if (res.statusCode === 401 || res.statusCode === 403) {
       await res.body.dump();
       throw new PortcullisError({
@@ -245,6 +265,6 @@ export class RegistryClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.agent.close(), this.insecureAgent?.close(), this.probeAgent.close()]);
+    await Promise.all([this.agent.close(), this.insecureAgent?.close(), this.probeAgent.close(), this.writeAgent.close()]);
   }
 }

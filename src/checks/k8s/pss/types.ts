@@ -44,6 +44,11 @@ export interface HandlerLike {
 
 export interface ContainerLike {
   name?: unknown;
+  /* Not read by the standards; read by the hardening and secrets rule sets. */
+  image?: unknown;
+  env?: unknown;
+  envFrom?: unknown;
+  resources?: unknown;
   securityContext?: SecurityContextLike | null;
   ports?: unknown;
   livenessProbe?: HandlerLike | null;

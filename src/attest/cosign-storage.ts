@@ -1,0 +1,144 @@
+/**
+ * cosign's registry storage of signatures and attestations (the "tag schema"): for an image
+ * `REPO@sha256:HEX`, signatures live in an OCI image manifest tagged `REPO:sha256-HEX.sig` and
+ * attestations in `REPO:sha256-HEX.att`. Each signature or attestation is one layer:
+ *
+ * - signature layer: mediaType `application/vnd.dev.cosign.simplesigning.v1+json`, the payload
+ *   bytes as blob, annotation `dev.cosignproject.cosign/signature` = base64 DER signature;
+ * - attestation layer: mediaType `application/vnd.dsse.envelope.v1+json`, the DSSE envelope as
+ *   blob, annotations `dev.cosignproject.cosign/signature` = "" and `predicateType` = the URI.
+ *
+ * The config is what go-containerregistry writes for an empty image with appended layers:
+ * `{"architecture":"","created":…,"history":[{"created":"0001-01-01T00:00:00Z"}…],"os":"",
+ * "rootfs":{"type":"layers","diff_ids":[…layer digests…]},"config":{}}` with mediaType
+ * `application/vnd.oci.image.config.v1+json`. Adding a signature rewrites the manifest with one
+ * more layer; existing layers are kept byte for byte.
+ */
+import { PortcullisError } from '../core/errors.js';
+import { digestOf } from '../oci/digest.js';
+import { parseManifestOrIndex, type Descriptor, type ImageManifest } from '../oci/manifest.js';
+import { MEDIA_TYPES } from '../oci/media-types.js';
+import type { RegistryClient } from '../oci/registry/client.js';
+import { blobExists, pushBlob, pushManifest, tryGetManifest } from '../oci/registry/push.js';
+
+export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+export const PREDICATE_TYPE_ANNOTATION = 'predicateType';
+export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+export const CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
+export const BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
+
+/** Largest signature payload or attestation envelope we read (SBOM attestations can be big). */
+export const MAX_COSIGN_LAYER_BYTES = 64 * 1024 * 1024;
+
+export type CosignKind = 'sig' | 'att';
+
+/** `sha256-<hex>.sig` / `.att` for a manifest digest. */
+export function cosignTag(digest: string, kind: CosignKind): string {
+  return `${digest.replace(':', '-')}.${kind}`;
+}
+
+export interface CosignLayer {
+  descriptor: Descriptor;
+  /** The blob's bytes (verified against the descriptor's digest). */
+  payload: Buffer;
+}
+
+export interface CosignImage {
+  tag: string;
+  manifestDigest: string;
+  manifest: ImageManifest;
+  layers: CosignLayer[];
+}
+
+/** The config blob go-containerregistry writes for the given layers. */
+export function buildCosignConfig(layers: readonly Descriptor[], created: Date): Buffer {
+  const doc = {
+    architecture: '',
+    created: created.toISOString(),
+    history: layers.map(() => ({ created: '0001-01-01T00:00:00Z' })),
+    os: '',
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+    config: {},
+  };
+  return Buffer.from(JSON.stringify(doc), 'utf8');
+}
+
+/** The manifest bytes for a config and layers, in go-containerregistry's member order. */
+export function buildCosignManifest(config: Buffer, layers: readonly Descriptor[]): Buffer {
+  const doc = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    config: { mediaType: MEDIA_TYPES.ociConfig, size: config.length, digest: digestOf(config) },
+    layers: layers.map((l) => ({ mediaType: l.mediaType, size: l.size, digest: l.digest, ...(l.annotations ? { annotations: l.annotations } : {}) })),
+  };
+  return Buffer.from(JSON.stringify(doc), 'utf8');
+}
+
+/** Reads the `.sig` or `.att` image of a digest with its layer blobs; undefined when there is none. */
+export async function readCosignImage(client: RegistryClient, repo: string, digest: string, kind: CosignKind): Promise<CosignImage | undefined> {
+  const tag = cosignTag(digest, kind);
+  const m = await tryGetManifest(client, repo, tag);
+  if (!m) return undefined;
+  const parsed = parseManifestOrIndex(m.body, m.mediaType);
+  if (parsed.kind !== 'manifest') {
+    throw new PortcullisError({ code: 'MANIFEST_INVALID', message: `${repo}:${tag} is an index, not a cosign signature manifest`, hint: 'Something else wrote this tag; remove it or sign again.' });
+  }
+  const layers: CosignLayer[] = [];
+  for (const d of parsed.manifest.layers) {
+    if (d.size > MAX_COSIGN_LAYER_BYTES) {
+      throw new PortcullisError({ code: 'FILE_TOO_LARGE', message: `Layer ${d.digest} of ${repo}:${tag} declares ${d.size} bytes`, hint: `Signature and attestation layers are read up to ${MAX_COSIGN_LAYER_BYTES} bytes.` });
+    }
+    layers.push({ descriptor: d, payload: await client.getBlob(repo, d.digest, MAX_COSIGN_LAYER_BYTES) });
+  }
+  return { tag, manifestDigest: m.digest, manifest: parsed.manifest, layers };
+}
+
+function sameAnnotations(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const ka = Object.keys(a ?? {}).sort();
+  const kb = Object.keys(b ?? {}).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a![k] === b![k]);
+}
+
+export interface AppendResult {
+  tag: string;
+  /** Digest of the `.sig`/`.att` manifest now in the registry. */
+  manifestDigest: string;
+  layerDigest: string;
+  /** Layers in the manifest after the append. */
+  layerCount: number;
+  /** True when an identical layer was already there (nothing was written). */
+  duplicate: boolean;
+}
+
+/**
+ * Adds one layer to the `.sig`/`.att` image of a digest, keeping every existing layer; an exact
+ * duplicate (same blob and annotations) is not added twice.
+ */
+export async function appendCosignLayer(
+  client: RegistryClient,
+  opts: { repo: string; digest: string; kind: CosignKind; payload: Buffer; mediaType: string; annotations: Record<string, string>; now?: () => Date },
+): Promise<AppendResult> {
+  const { repo, kind } = opts;
+  const tag = cosignTag(opts.digest, kind);
+  const existing = await tryGetManifest(client, repo, tag);
+  let layers: Descriptor[] = [];
+  if (existing) {
+    const parsed = parseManifestOrIndex(existing.body, existing.mediaType);
+    if (parsed.kind !== 'manifest') {
+      throw new PortcullisError({ code: 'MANIFEST_INVALID', message: `${repo}:${tag} is an index, not a cosign signature manifest`, hint: 'Something else wrote this tag; remove it before signing.' });
+    }
+    layers = parsed.manifest.layers;
+  }
+  const layerDigest = digestOf(opts.payload);
+  const dup = layers.find((l) => l.digest === layerDigest && l.mediaType === opts.mediaType && sameAnnotations(l.annotations, opts.annotations));
+  if (dup && existing) return { tag, manifestDigest: existing.digest, layerDigest, layerCount: layers.length, duplicate: true };
+  if (!layers.some((l) => l.digest === layerDigest) || (await blobExists(client, repo, layerDigest)) === undefined) {
+    await pushBlob(client, repo, opts.payload);
+  }
+  const next = [...layers, { mediaType: opts.mediaType, size: opts.payload.length, digest: layerDigest, annotations: opts.annotations }];
+  const config = buildCosignConfig(next, (opts.now ?? (() => new Date()))());
+  await pushBlob(client, repo, config);
+  const manifest = buildCosignManifest(config, next);
+  const manifestDigest = await pushManifest(client, repo, tag, manifest, MEDIA_TYPES.ociManifest);
+  return { tag, manifestDigest, layerDigest, layerCount: next.length, duplicate: false };
+}

@@ -1,0 +1,83 @@
+/**
+ * `portcullis copy SRC DST`: promote an image between registries or repositories by digest, with
+ * its cosign signatures, attestations and SBOM tags (`sha256-<hex>.sig|.att|.sbom`).
+ *
+ * The signatures stay valid at the destination: they bind the manifest digest, which a copy
+ * keeps. Their `docker-reference` still names the source repository (as with `cosign copy`);
+ * `verify` checks the digest binding, not the reference.
+ */
+import { Command } from 'commander';
+import { cosignTag } from '../attest/cosign-storage.js';
+import { parseManifestOrIndex } from '../oci/manifest.js';
+import { copyImage, type CopyResult } from '../oci/registry/copy.js';
+import { tryGetManifest } from '../oci/registry/push.js';
+import { writeOutput } from './output.js';
+import { outputOption } from './sign.js';
+import { addRegistryOptions, registryClientFor, registryReference, type RegistryFlags } from './signing-options.js';
+
+/** Whether a reference names a tag itself (parsing adds `latest` when it does not). */
+function hasExplicitTag(raw: string): boolean {
+  const s = raw.replace(/^docker:\/\//, '').split('@')[0]!;
+  return s.lastIndexOf(':') > s.lastIndexOf('/');
+}
+
+const ARTIFACT_KINDS = ['sig', 'att', 'sbom'] as const;
+
+interface CopyFlags extends RegistryFlags {
+  srcCreds?: string;
+  destCreds?: string;
+  signatures: boolean;
+  output: 'text' | 'json';
+}
+
+export function copyCommand(): Command {
+  const cmd = new Command('copy')
+    .description('Copy an image by digest (blobs, manifest, index children) with its .sig/.att/.sbom tags to another registry or repository')
+    .argument('<src>', 'docker://REGISTRY/REPO[:TAG|@DIGEST]')
+    .argument('<dst>', 'docker://REGISTRY/REPO[:TAG] (the tag defaults to the source tag)')
+    .option('--src-creds <user:password>', 'credentials for the source registry')
+    .option('--dest-creds <user:password>', 'credentials for the destination registry')
+    .option('--no-signatures', 'copy the image only, without its .sig/.att/.sbom tags')
+    .addOption(outputOption());
+  addRegistryOptions(cmd);
+  cmd.action(async (srcArg: string, dstArg: string, flags: CopyFlags) => {
+    const srcRef = registryReference(srcArg, 'copy');
+    const dstRef = registryReference(dstArg, 'copy');
+    const srcClient = registryClientFor(srcRef, flags, flags.srcCreds);
+    const dstClient = srcRef.registry === dstRef.registry && !flags.srcCreds && !flags.destCreds ? srcClient : registryClientFor(dstRef, flags, flags.destCreds);
+    const src = { client: srcClient, repository: srcRef.repository };
+    const dst = { client: dstClient, repository: dstRef.repository };
+    try {
+      // A destination written without a tag gets the source's tag; a digest-only source gets none.
+      const dstTag = hasExplicitTag(dstArg) ? dstRef.tag : dstRef.digest || (srcRef.digest && !hasExplicitTag(srcArg)) ? undefined : srcRef.tag;
+      const image = await copyImage(src, dst, { reference: srcRef.digest ?? srcRef.tag ?? 'latest', ...(dstTag ? { tag: dstTag } : {}) });
+      const artifacts: { tag: string; result: CopyResult }[] = [];
+      if (flags.signatures) {
+        const digests = [image.digest];
+        const top = await srcClient.getManifest(srcRef.repository, image.digest);
+        const parsed = parseManifestOrIndex(top.body, top.mediaType);
+        if (parsed.kind === 'index') digests.push(...parsed.index.manifests.map((m) => m.digest));
+        for (const d of digests) {
+          for (const kind of ARTIFACT_KINDS) {
+            const tag = cosignTag(d, kind as 'sig');
+            if (!(await tryGetManifest(srcClient, srcRef.repository, tag))) continue;
+            artifacts.push({ tag, result: await copyImage(src, dst, { reference: tag, tag }) });
+          }
+        }
+      }
+      const dest = `${dstRef.registry}/${dstRef.repository}`;
+      if (flags.output === 'json') {
+        const doc = { schemaVersion: 1, source: `${srcRef.registry}/${srcRef.repository}`, destination: dest, digest: image.digest, ...(dstTag ? { tag: dstTag } : {}), image: image, artifacts };
+        await writeOutput(JSON.stringify(doc, null, 2) + '\n', undefined);
+      } else {
+        const n = (r: CopyResult) => `${r.blobsCopied} copied, ${r.blobsMounted} mounted, ${r.blobsSkipped} present`;
+        process.stderr.write(`Copied ${dest}@${image.digest}${dstTag ? ` (tag ${dstTag})` : ''}: ${image.manifests} manifest${image.manifests === 1 ? '' : 's'}, blobs ${n(image)}\n`);
+        for (const a of artifacts) process.stderr.write(`Copied ${dest}:${a.tag}: blobs ${n(a.result)}\n`);
+      }
+    } finally {
+      await srcClient.close();
+      if (dstClient !== srcClient) await dstClient.close();
+    }
+  });
+  return cmd;
+}

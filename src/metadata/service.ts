@@ -1,0 +1,415 @@
+/**
+ * The Grafeas v1 operations on the store, one function per RPC of `service Grafeas`
+ * (proto/v1/grafeas.proto). Every write runs in one transaction together with its record in the
+ * audit log (`WriteContext.record`), so a batch and its audit entry commit or roll back as one.
+ * Authorisation is the caller's, except `canUseNotesOf`, asked here when an occurrence attaches
+ * to a note of another project.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { PortcullisError } from '../core/errors.js';
+import type { Database } from '../store/schema.js';
+import { filterToSql, NOTE_FILTER_FIELDS, OCCURRENCE_FILTER_FIELDS, parseFilter } from './filter.js';
+import { checkId, formatName, formatParent, parseName, type Parent, type ResourceName } from './names.js';
+import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
+import { applyMask, noteToJson, occurrenceToJson, parseNoteInput, parseOccurrenceInput, parseUpdateMask, type ProtoObject } from './proto-json.js';
+import { SEVERITIES } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export const MAX_BATCH = 1000;
+
+/** What the audit log is told about a write. */
+export interface WriteRecord {
+  actor: string;
+  action: string;
+  resource: string;
+  outcome: 'ok';
+  remote?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface WriteContext {
+  /** Who writes: a token id, `cli`, … */
+  actor: string;
+  remote?: string;
+  now?: () => Date;
+  /** Called inside the write's transaction. */
+  record?: (trx: Transaction<Database>, entry: WriteRecord) => Promise<unknown>;
+  /** May the caller attach occurrences to notes of this project? Default: yes. */
+  canUseNotesOf?: (project: string) => boolean;
+}
+
+export interface ListOptions {
+  filter?: string;
+  pageSize?: number | string;
+  pageToken?: string;
+}
+
+export interface NoteList {
+  notes: ProtoObject[];
+  nextPageToken: string;
+}
+
+export interface OccurrenceList {
+  occurrences: ProtoObject[];
+  nextPageToken: string;
+}
+
+const NOTE_IMMUTABLE = ['name', 'kind', 'createTime', 'updateTime'] as const;
+const OCCURRENCE_IMMUTABLE = ['name', 'kind', 'resourceUri', 'noteName', 'createTime', 'updateTime'] as const;
+
+function notFound(what: string, name: string): PortcullisError {
+  return new PortcullisError({ code: 'METADATA_NOT_FOUND', message: `${what} "${name}" not found` });
+}
+
+async function audit(trx: Transaction<Database>, ctx: WriteContext, action: string, resource: string, detail?: Record<string, unknown>): Promise<void> {
+  if (!ctx.record) return;
+  await ctx.record(trx, { actor: ctx.actor, action, resource, outcome: 'ok', ...(ctx.remote ? { remote: ctx.remote } : {}), ...(detail ? { detail } : {}) });
+}
+
+function jsonb(v: unknown) {
+  return sql`${JSON.stringify(v)}::jsonb`;
+}
+
+function checkBatchSize(what: string, n: number): void {
+  if (n === 0) throw new PortcullisError({ code: 'METADATA_INVALID', message: `A batch needs at least one ${what}` });
+  if (n > MAX_BATCH) throw new PortcullisError({ code: 'METADATA_INVALID', message: `A batch holds at most ${MAX_BATCH} ${what}s, got ${n}`, hint: 'Split it into several requests.' });
+}
+
+function at(what: string, i: number | string, fn: () => ProtoObject | ReturnType<typeof parseOccurrenceInput> | ReturnType<typeof parseNoteInput>) {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof PortcullisError && err.code === 'METADATA_INVALID') throw new PortcullisError({ code: err.code, message: `${what} ${typeof i === 'number' ? `[${i}]` : `"${i}"`}: ${err.message}`, ...(err.hint ? { hint: err.hint } : {}) });
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notes
+
+export async function createNote(db: Db, parent: Parent, noteId: string | undefined, raw: unknown, ctx: WriteContext): Promise<ProtoObject> {
+  if (!noteId) throw new PortcullisError({ code: 'METADATA_INVALID', message: 'Creating a note needs noteId', hint: 'POST …/notes?noteId=ID with the note as the body.' });
+  checkId('note id', noteId);
+  const input = parseNoteInput(raw);
+  const now = (ctx.now ?? (() => new Date()))();
+  const name = formatName({ ...parent, collection: 'notes', id: noteId });
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('metadata_notes')
+      .values({ project: parent.project, location: parent.location, note_id: noteId, kind: input.kind, body: jsonb(input.body), create_time: now, update_time: now })
+      .onConflict((oc) => oc.columns(['project', 'location', 'note_id']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new PortcullisError({ code: 'METADATA_EXISTS', message: `Note "${name}" already exists` });
+    await audit(trx, ctx, 'notes.create', name, { kind: input.kind });
+    return noteToJson(row);
+  });
+}
+
+/** `notes:batchCreate` with `{"notes": {"ID": Note, …}}`: all or none. */
+export async function batchCreateNotes(db: Db, parent: Parent, raw: unknown, ctx: WriteContext): Promise<{ notes: ProtoObject[] }> {
+  const notes = (raw as { notes?: unknown } | null)?.notes;
+  if (typeof notes !== 'object' || notes === null || Array.isArray(notes)) throw new PortcullisError({ code: 'METADATA_INVALID', message: 'notes:batchCreate needs "notes": an object of note id → note' });
+  const unknownKeys = Object.keys(raw as object).filter((k) => k !== 'notes' && k !== 'parent');
+  if (unknownKeys.length) throw new PortcullisError({ code: 'METADATA_INVALID', message: `Unknown field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `"${k}"`).join(', ')} in notes:batchCreate` });
+  const entries = Object.entries(notes as Record<string, unknown>);
+  checkBatchSize('note', entries.length);
+  const inputs = entries.map(([id, n]) => {
+    checkId('note id', id);
+    return { id, ...(at('notes', id, () => parseNoteInput(n)) as ReturnType<typeof parseNoteInput>) };
+  });
+  const now = (ctx.now ?? (() => new Date()))();
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .insertInto('metadata_notes')
+      .values(inputs.map((i) => ({ project: parent.project, location: parent.location, note_id: i.id, kind: i.kind, body: jsonb(i.body), create_time: now, update_time: now })))
+      .onConflict((oc) => oc.columns(['project', 'location', 'note_id']).doNothing())
+      .returningAll()
+      .execute();
+    if (rows.length !== inputs.length) {
+      const made = new Set(rows.map((r) => r.note_id));
+      const existing = inputs.filter((i) => !made.has(i.id)).map((i) => formatName({ ...parent, collection: 'notes', id: i.id }));
+      throw new PortcullisError({ code: 'METADATA_EXISTS', message: `${existing.length} note${existing.length > 1 ? 's' : ''} already exist${existing.length > 1 ? '' : 's'}: ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', …' : ''}`, hint: 'Nothing of the batch was written.' });
+    }
+    rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+    await audit(trx, ctx, 'notes.batchCreate', formatParent(parent), { count: rows.length, ids: inputs.map((i) => i.id) });
+    return { notes: rows.map(noteToJson) };
+  });
+}
+
+async function findNote(db: Db | Transaction<Database>, name: ResourceName, forUpdate = false) {
+  let q = db.selectFrom('metadata_notes').selectAll().where('project', '=', name.project).where('location', '=', name.location).where('note_id', '=', name.id);
+  if (forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+export async function getNote(db: Db, name: ResourceName): Promise<ProtoObject> {
+  const row = await findNote(db, name);
+  if (!row) throw notFound('Note', formatName(name));
+  return noteToJson(row);
+}
+
+export async function listNotes(db: Db, parent: Parent, opts: ListOptions = {}): Promise<NoteList> {
+  const size = resolvePageSize(opts.pageSize);
+  const where = filterToSql(parseFilter(opts.filter), NOTE_FILTER_FIELDS);
+  const scope = `notes|${formatParent(parent)}|${opts.filter ?? ''}`;
+  const after = decodePageToken(opts.pageToken, scope);
+  let q = db.selectFrom('metadata_notes').selectAll().where('project', '=', parent.project).where('location', '=', parent.location).where(where);
+  if (after) q = q.where('seq', '>', after);
+  const rows = await q.orderBy('seq').limit(size + 1).execute();
+  const more = rows.length > size;
+  const page = rows.slice(0, size);
+  return { notes: page.map(noteToJson), nextPageToken: more ? encodePageToken(String(page[page.length - 1]!.seq), scope) : '' };
+}
+
+/** PATCH with an optional updateMask; without one the note is replaced (its kind stays). */
+export async function updateNote(db: Db, name: ResourceName, raw: unknown, updateMask: string | undefined, ctx: WriteContext): Promise<ProtoObject> {
+  const mask = parseUpdateMask(updateMask);
+  const full = formatName(name);
+  const now = (ctx.now ?? (() => new Date()))();
+  return db.transaction().execute(async (trx) => {
+    const row = await findNote(trx, name, true);
+    if (!row) throw notFound('Note', full);
+    const stored = noteToJson(row);
+    const merged = mask ? applyMask(stored, raw, mask, NOTE_IMMUTABLE) : ({ ...(raw as ProtoObject), kind: (raw as ProtoObject)?.kind ?? row.kind } as ProtoObject);
+    const input = parseNoteInput(merged);
+    if (input.kind !== row.kind) throw new PortcullisError({ code: 'METADATA_INVALID', message: `The kind of note "${full}" is ${row.kind} and cannot change to ${input.kind}` });
+    const updated = await trx
+      .updateTable('metadata_notes')
+      .set({ body: jsonb(input.body), update_time: now })
+      .where('seq', '=', row.seq)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(trx, ctx, 'notes.update', full, mask ? { updateMask: mask.map((p) => p.join('.')) } : undefined);
+    return noteToJson(updated);
+  });
+}
+
+export async function deleteNote(db: Db, name: ResourceName, ctx: WriteContext): Promise<void> {
+  const full = formatName(name);
+  await db.transaction().execute(async (trx) => {
+    const row = await trx.deleteFrom('metadata_notes').where('project', '=', name.project).where('location', '=', name.location).where('note_id', '=', name.id).returning('seq').executeTakeFirst();
+    if (!row) throw notFound('Note', full);
+    await audit(trx, ctx, 'notes.delete', full);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Occurrences
+
+async function requireNotes(trx: Transaction<Database>, noteNames: string[], ctx: WriteContext): Promise<void> {
+  const names = [...new Set(noteNames)].map((n) => parseName(n, 'notes'));
+  for (const n of names) {
+    if (ctx.canUseNotesOf && !ctx.canUseNotesOf(n.project)) throw new PortcullisError({ code: 'PERMISSION_DENIED', message: `Not allowed to attach occurrences to notes of project "${n.project}" (${formatName(n)})`, hint: 'The token needs at least the viewer role on the note’s project.' });
+  }
+  const found = await trx
+    .selectFrom('metadata_notes')
+    .select(['project', 'location', 'note_id'])
+    .where(sql<SqlBool>`(project, location, note_id) in (select x.project, x.location, x.note_id from jsonb_to_recordset(${JSON.stringify(names.map((n) => ({ project: n.project, location: n.location, note_id: n.id })))}::jsonb) as x(project text, location text, note_id text))`)
+    .execute();
+  const have = new Set(found.map((r) => `${r.project}/${r.location}/${r.note_id}`));
+  const missing = names.filter((n) => !have.has(`${n.project}/${n.location}/${n.id}`));
+  if (missing.length) throw new PortcullisError({ code: 'METADATA_NOT_FOUND', message: `Note${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).map((n) => `"${formatName(n)}"`).join(', ')} not found`, hint: 'Create the note before occurrences of it.' });
+}
+
+function occurrenceValues(parent: Parent, i: ReturnType<typeof parseOccurrenceInput>, now: Date) {
+  return { project: parent.project, location: parent.location, occurrence_id: randomUUID(), kind: i.kind, resource_uri: i.resourceUri, note_name: i.noteName, body: jsonb(i.body), create_time: now, update_time: now };
+}
+
+export async function createOccurrence(db: Db, parent: Parent, raw: unknown, ctx: WriteContext): Promise<ProtoObject> {
+  const input = parseOccurrenceInput(raw);
+  const now = (ctx.now ?? (() => new Date()))();
+  return db.transaction().execute(async (trx) => {
+    await requireNotes(trx, [input.noteName], ctx);
+    const row = await trx.insertInto('metadata_occurrences').values(occurrenceValues(parent, input, now)).returningAll().executeTakeFirstOrThrow();
+    const out = occurrenceToJson(row);
+    await audit(trx, ctx, 'occurrences.create', out.name as string, { kind: input.kind, resourceUri: input.resourceUri, noteName: input.noteName });
+    return out;
+  });
+}
+
+/** `occurrences:batchCreate` with `{"occurrences": [Occurrence, …]}`: all or none. */
+export async function batchCreateOccurrences(db: Db, parent: Parent, raw: unknown, ctx: WriteContext): Promise<{ occurrences: ProtoObject[] }> {
+  const list = (raw as { occurrences?: unknown } | null)?.occurrences;
+  if (!Array.isArray(list)) throw new PortcullisError({ code: 'METADATA_INVALID', message: 'occurrences:batchCreate needs "occurrences": an array of occurrences' });
+  const unknownKeys = Object.keys(raw as object).filter((k) => k !== 'occurrences' && k !== 'parent');
+  if (unknownKeys.length) throw new PortcullisError({ code: 'METADATA_INVALID', message: `Unknown field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `"${k}"`).join(', ')} in occurrences:batchCreate` });
+  checkBatchSize('occurrence', list.length);
+  const inputs = list.map((o, i) => at('occurrences', i, () => parseOccurrenceInput(o)) as ReturnType<typeof parseOccurrenceInput>);
+  const now = (ctx.now ?? (() => new Date()))();
+  return db.transaction().execute(async (trx) => {
+    await requireNotes(
+      trx,
+      inputs.map((i) => i.noteName),
+      ctx,
+    );
+    const rows = await trx
+      .insertInto('metadata_occurrences')
+      .values(inputs.map((i) => occurrenceValues(parent, i, now)))
+      .returningAll()
+      .execute();
+    rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+    await audit(trx, ctx, 'occurrences.batchCreate', formatParent(parent), { count: rows.length, ids: rows.map((r) => r.occurrence_id) });
+    return { occurrences: rows.map(occurrenceToJson) };
+  });
+}
+
+async function findOccurrence(db: Db | Transaction<Database>, name: ResourceName, forUpdate = false) {
+  let q = db.selectFrom('metadata_occurrences').selectAll().where('project', '=', name.project).where('location', '=', name.location).where('occurrence_id', '=', name.id);
+  if (forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+export async function getOccurrence(db: Db, name: ResourceName): Promise<ProtoObject> {
+  const row = await findOccurrence(db, name);
+  if (!row) throw notFound('Occurrence', formatName(name));
+  return occurrenceToJson(row);
+}
+
+async function pageOccurrences(db: Db, scope: string, base: (q: ReturnType<typeof occurrencesQuery>) => ReturnType<typeof occurrencesQuery>, opts: ListOptions): Promise<OccurrenceList> {
+  const size = resolvePageSize(opts.pageSize);
+  const where = filterToSql(parseFilter(opts.filter), OCCURRENCE_FILTER_FIELDS);
+  const after = decodePageToken(opts.pageToken, scope);
+  let q = base(occurrencesQuery(db)).where(where);
+  if (after) q = q.where('seq', '>', after);
+  const rows = await q.orderBy('seq').limit(size + 1).execute();
+  const more = rows.length > size;
+  const page = rows.slice(0, size);
+  return { occurrences: page.map(occurrenceToJson), nextPageToken: more ? encodePageToken(String(page[page.length - 1]!.seq), scope) : '' };
+}
+
+function occurrencesQuery(db: Db) {
+  return db.selectFrom('metadata_occurrences').selectAll();
+}
+
+export async function listOccurrences(db: Db, parent: Parent, opts: ListOptions = {}): Promise<OccurrenceList> {
+  return pageOccurrences(db, `occurrences|${formatParent(parent)}|${opts.filter ?? ''}`, (q) => q.where('project', '=', parent.project).where('location', '=', parent.location), opts);
+}
+
+/**
+ * Occurrences of a note across projects. `projects` limits them to those the caller may read
+ * (`'*'`: all).
+ */
+export async function listNoteOccurrences(db: Db, note: ResourceName, opts: ListOptions & { projects?: readonly string[] | '*' } = {}): Promise<OccurrenceList> {
+  const full = formatName(note);
+  if (!(await findNote(db, note))) throw notFound('Note', full);
+  const projects = opts.projects ?? '*';
+  return pageOccurrences(
+    db,
+    `noteOccurrences|${full}|${opts.filter ?? ''}|${projects === '*' ? '*' : [...projects].sort().join(',')}`,
+    (q) => {
+      const byNote = q.where('note_name', '=', full);
+      if (projects === '*') return byNote;
+      if (projects.length === 0) return byNote.where(sql<SqlBool>`false`);
+      return byNote.where('project', 'in', [...projects]);
+    },
+    opts,
+  );
+}
+
+export async function updateOccurrence(db: Db, name: ResourceName, raw: unknown, updateMask: string | undefined, ctx: WriteContext): Promise<ProtoObject> {
+  const mask = parseUpdateMask(updateMask);
+  const full = formatName(name);
+  const now = (ctx.now ?? (() => new Date()))();
+  return db.transaction().execute(async (trx) => {
+    const row = await findOccurrence(trx, name, true);
+    if (!row) throw notFound('Occurrence', full);
+    const stored = occurrenceToJson(row);
+    let merged: ProtoObject;
+    if (mask) merged = applyMask(stored, raw, mask, OCCURRENCE_IMMUTABLE);
+    else {
+      const patch = parseOccurrenceInput(raw, { partial: true });
+      for (const [field, was] of [
+        ['resourceUri', row.resource_uri],
+        ['noteName', row.note_name],
+      ] as const) {
+        const given = field === 'resourceUri' ? patch.resourceUri : patch.noteName;
+        if (given && given !== was) throw new PortcullisError({ code: 'METADATA_INVALID', message: `Field "${field}" of occurrence "${full}" is immutable` });
+      }
+      merged = { ...patch.body, kind: patch.kind, resourceUri: row.resource_uri, noteName: row.note_name };
+    }
+    const input = parseOccurrenceInput(merged);
+    if (input.kind !== row.kind) throw new PortcullisError({ code: 'METADATA_INVALID', message: `The kind of occurrence "${full}" is ${row.kind} and cannot change to ${input.kind}` });
+    const updated = await trx
+      .updateTable('metadata_occurrences')
+      .set({ body: jsonb(input.body), update_time: now })
+      .where('seq', '=', row.seq)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(trx, ctx, 'occurrences.update', full, mask ? { updateMask: mask.map((p) => p.join('.')) } : undefined);
+    return occurrenceToJson(updated);
+  });
+}
+
+export async function deleteOccurrence(db: Db, name: ResourceName, ctx: WriteContext): Promise<void> {
+  const full = formatName(name);
+  await db.transaction().execute(async (trx) => {
+    const row = await trx.deleteFrom('metadata_occurrences').where('project', '=', name.project).where('location', '=', name.location).where('occurrence_id', '=', name.id).returning('seq').executeTakeFirst();
+    if (!row) throw notFound('Occurrence', full);
+    await audit(trx, ctx, 'occurrences.delete', full);
+  });
+}
+
+/** The note an occurrence is attached to (which may belong to another project). */
+export async function getOccurrenceNote(db: Db, name: ResourceName): Promise<ProtoObject> {
+  const occ = await findOccurrence(db, name);
+  if (!occ) throw notFound('Occurrence', formatName(name));
+  return getNote(db, parseName(occ.note_name, 'notes'));
+}
+
+/** The project of the note an occurrence is attached to (for authorisation of `…/notes`). */
+export async function occurrenceNoteName(db: Db, name: ResourceName): Promise<ResourceName> {
+  const occ = await findOccurrence(db, name);
+  if (!occ) throw notFound('Occurrence', formatName(name));
+  return parseName(occ.note_name, 'notes');
+}
+
+export interface FixableTotalByDigest {
+  resourceUri: string;
+  severity: string;
+  /** int64: a string in proto3 JSON. */
+  fixableCount: string;
+  totalCount: string;
+}
+
+/**
+ * `occurrences:vulnerabilitySummary`: per resource and effective severity, how many
+ * vulnerability occurrences there are and how many are fixable; the SEVERITY_UNSPECIFIED row of
+ * each resource is its total across severities.
+ */
+export async function vulnerabilitySummary(db: Db, parent: Parent, opts: { filter?: string } = {}): Promise<{ counts: FixableTotalByDigest[] }> {
+  const where = filterToSql(parseFilter(opts.filter), OCCURRENCE_FILTER_FIELDS);
+  const severity = sql<string>`coalesce(nullif(body #>> '{vulnerability,effectiveSeverity}', ''), nullif(body #>> '{vulnerability,severity}', ''), 'SEVERITY_UNSPECIFIED')`;
+  const rows = await db
+    .selectFrom('metadata_occurrences')
+    .select([
+      'resource_uri',
+      severity.as('severity'),
+      sql<string>`count(*)`.as('total'),
+      sql<string>`count(*) filter (where (body #>> '{vulnerability,fixAvailable}') = 'true')`.as('fixable'),
+    ])
+    .where('project', '=', parent.project)
+    .where('location', '=', parent.location)
+    .where('kind', '=', 'VULNERABILITY')
+    .where(where)
+    .groupBy(['resource_uri', sql`2`])
+    .execute();
+  const rank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
+  const byResource = new Map<string, { total: number; fixable: number; rows: FixableTotalByDigest[] }>();
+  for (const r of rows) {
+    const e = byResource.get(r.resource_uri) ?? { total: 0, fixable: 0, rows: [] };
+    e.total += Number(r.total);
+    e.fixable += Number(r.fixable);
+    if (r.severity !== 'SEVERITY_UNSPECIFIED') e.rows.push({ resourceUri: r.resource_uri, severity: r.severity, fixableCount: String(r.fixable), totalCount: String(r.total) });
+    byResource.set(r.resource_uri, e);
+  }
+  const counts: FixableTotalByDigest[] = [];
+  for (const uri of [...byResource.keys()].sort()) {
+    const e = byResource.get(uri)!;
+    counts.push({ resourceUri: uri, severity: 'SEVERITY_UNSPECIFIED', fixableCount: String(e.fixable), totalCount: String(e.total) });
+    counts.push(...e.rows.sort((a, b) => rank(b.severity) - rank(a.severity)));
+  }
+  return { counts };
+}

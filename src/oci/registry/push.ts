@@ -1,0 +1,315 @@
+/**
+ * The push side of the Distribution API (distribution-spec v1.1) on the registry client's auth:
+ * blob existence (HEAD), monolithic (POST + PUT) and chunked (POST + PATCH… + PUT) uploads,
+ * cross-repository mounts, manifest PUT by tag or digest, tag listing and the referrers API with
+ * its tag-schema fallback. Writes are retried with backoff on 429 and 5xx; every digest the
+ * registry announces is checked against the bytes we sent.
+ */
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { PortcullisError } from '../../core/errors.js';
+import { digestOf, mismatch } from '../digest.js';
+import { isDigest, parseManifestOrIndex, type Descriptor, type ImageIndex } from '../manifest.js';
+import { MEDIA_TYPES } from '../media-types.js';
+import type { RegistryClient } from './client.js';
+
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export interface RetryOptions {
+  retries?: number;
+  /** First backoff in ms; doubles each time, capped at 5 s. */
+  baseDelayMs?: number;
+}
+
+class RetryableStatus extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+    readonly what: string,
+    readonly body: string,
+  ) {
+    super(`HTTP ${status} for ${what}`);
+  }
+}
+
+function header(res: Dispatcher.ResponseData, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Runs `fn` again after 429/5xx answers and connection failures, with exponential backoff. */
+async function withRetries<T>(registry: string, fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+  const retries = opts.retries ?? 4;
+  let delay = opts.baseDelayMs ?? 250;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retryable = err instanceof RetryableStatus || (err instanceof PortcullisError && err.code === 'NETWORK_ERROR');
+      if (!retryable || attempt >= retries) {
+        if (err instanceof RetryableStatus) {
+          throw new PortcullisError({
+            code: err.status === 429 ? 'RATE_LIMITED' : 'REGISTRY_ERROR',
+            message: `${registry} answered HTTP ${err.status} for ${err.what} after ${attempt + 1} attempts${err.body ? `: ${err.body}` : ''}`,
+            hint: 'The registry is overloaded or failing; try again later.',
+          });
+        }
+        throw err;
+      }
+      const wait = err instanceof RetryableStatus && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 10_000) : delay;
+      await sleep(wait);
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+}
+
+async function failOn(res: Dispatcher.ResponseData, registry: string, what: string): Promise<never> {
+  const body = (await res.body.text().catch(() => '')).slice(0, 300).replace(/\s+/g, ' ');
+  if (RETRY_STATUS.has(res.statusCode)) {
+    const ra = Number(header(res, 'retry-after'));
+    throw new RetryableStatus(res.statusCode, Number.isFinite(ra) ? ra * 1000 : undefined, what, body);
+  }
+  if (res.statusCode === 403) {
+    throw new PortcullisError({ code: 'PERMISSION_DENIED', message: `${registry} refused ${what} (HTTP 403)${body ? `: ${body}` : ''}`, hint: 'The credentials may lack push permission on this repository.' });
+  }
+  throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `${registry} answered HTTP ${res.statusCode} for ${what}${body ? `: ${body}` : ''}`, hint: 'Check the repository name and the registry.' });
+}
+
+const pushScope = (repo: string) => `repository:${repo}:pull,push`;
+
+function withDigest(location: string, digest: string): string {
+  return `${location}${location.includes('?') ? '&' : '?'}digest=${encodeURIComponent(digest)}`;
+}
+
+function checkAnnounced(res: Dispatcher.ResponseData, expected: string, what: string): void {
+  const announced = header(res, 'docker-content-digest');
+  if (announced && announced !== expected) throw mismatch(what, expected, announced);
+}
+
+/** HEAD a blob: its size when the repository has it, undefined when not. */
+export async function blobExists(client: RegistryClient, repo: string, digest: string): Promise<number | undefined> {
+  return withRetries(client.registry, async () => {
+    const res = await client.request(`/v2/${repo}/blobs/${digest}`, { method: 'HEAD', scope: `repository:${repo}:pull` });
+    await res.body.dump();
+    if (res.statusCode === 200) return Number(header(res, 'content-length') ?? '0');
+    if (res.statusCode === 404) return undefined;
+    return failOn(res, client.registry, `HEAD blob ${digest}`);
+  });
+}
+
+async function startUpload(client: RegistryClient, repo: string, scope: string, query = ''): Promise<{ res: Dispatcher.ResponseData; location?: string }> {
+  const res = await client.request(`/v2/${repo}/blobs/uploads/${query}`, { method: 'POST', scope, headers: { 'content-length': '0' } });
+  if (res.statusCode !== 202 && res.statusCode !== 201) return failOn(res, client.registry, `starting an upload to ${repo}`);
+  await res.body.dump();
+  const location = header(res, 'location');
+  return { res, ...(location ? { location } : {}) };
+}
+
+function needLocation(loc: string | undefined, registry: string): string {
+  if (!loc) throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `${registry} started an upload without a Location`, hint: 'The registry is not distribution-spec compliant.' });
+  return loc;
+}
+
+/** Pushes a small blob monolithically (POST, then PUT with the bytes); returns its digest. */
+export async function pushBlob(client: RegistryClient, repo: string, data: Buffer, opts: RetryOptions = {}): Promise<string> {
+  const digest = digestOf(data);
+  await withRetries(
+    client.registry,
+    async () => {
+      const { location } = await startUpload(client, repo, pushScope(repo));
+      const res = await client.request(withDigest(needLocation(location, client.registry), digest), {
+        method: 'PUT',
+        scope: pushScope(repo),
+        body: data,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) },
+      });
+      if (res.statusCode !== 201) return failOn(res, client.registry, `PUT blob ${digest}`);
+      await res.body.dump();
+      checkAnnounced(res, digest, `uploaded blob in ${repo}`);
+    },
+    opts,
+  );
+  return digest;
+}
+
+export interface StreamBlob {
+  digest: string;
+  size: number;
+  /** Opens the content afresh (each retry reads it again). */
+  open: () => Promise<Readable>;
+}
+
+/**
+ * Pushes a blob from a stream: monolithic PUT, or PATCH chunks of `chunkSize` bytes then a closing
+ * PUT when `chunkSize` is set (for registries with request size limits).
+ */
+export async function pushBlobStream(client: RegistryClient, repo: string, blob: StreamBlob, opts: RetryOptions & { chunkSize?: number; uploadLocation?: string } = {}): Promise<void> {
+  let given = opts.uploadLocation;
+  await withRetries(
+    client.registry,
+    async () => {
+      const location = given ?? needLocation((await startUpload(client, repo, pushScope(repo))).location, client.registry);
+      given = undefined;
+      const stream = await blob.open();
+      if (!opts.chunkSize) {
+        const res = await client.request(withDigest(location, blob.digest), {
+          method: 'PUT',
+          scope: pushScope(repo),
+          body: stream,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) },
+        });
+        if (res.statusCode !== 201) return failOn(res, client.registry, `PUT blob ${blob.digest}`);
+        await res.body.dump();
+        checkAnnounced(res, blob.digest, `uploaded blob in ${repo}`);
+        return;
+      }
+      let loc = location;
+      let offset = 0;
+      for await (const chunk of chunked(stream, opts.chunkSize)) {
+        const res = await client.request(loc, {
+          method: 'PATCH',
+          scope: pushScope(repo),
+          body: chunk,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(chunk.length), 'content-range': `${offset}-${offset + chunk.length - 1}` },
+        });
+        if (res.statusCode !== 202) return failOn(res, client.registry, `PATCH blob ${blob.digest} at ${offset}`);
+        await res.body.dump();
+        offset += chunk.length;
+        loc = needLocation(header(res, 'location'), client.registry);
+      }
+      const res = await client.request(withDigest(loc, blob.digest), { method: 'PUT', scope: pushScope(repo), headers: { 'content-length': '0' } });
+      if (res.statusCode !== 201) return failOn(res, client.registry, `closing upload of ${blob.digest}`);
+      await res.body.dump();
+      checkAnnounced(res, blob.digest, `uploaded blob in ${repo}`);
+    },
+    opts,
+  );
+}
+
+async function* chunked(stream: Readable, size: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let have = 0;
+  for await (const c of stream) {
+    let buf = c as Buffer;
+    while (have + buf.length >= size) {
+      const take = size - have;
+      parts.push(buf.subarray(0, take));
+      yield Buffer.concat(parts);
+      parts = [];
+      have = 0;
+      buf = buf.subarray(take);
+    }
+    if (buf.length > 0) {
+      parts.push(buf);
+      have += buf.length;
+    }
+  }
+  if (have > 0) yield Buffer.concat(parts);
+}
+
+/**
+ * Asks the registry to mount a blob from another repository of the same registry. Returns
+ * `{ mounted: true }`, or the upload location the registry opened instead (push the bytes there).
+ */
+export async function mountBlob(client: RegistryClient, repo: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; location: string | undefined }> {
+  return withRetries(client.registry, async () => {
+    const q = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+    const { res, location } = await startUpload(client, repo, `${pushScope(repo)} repository:${from}:pull`, q);
+    if (res.statusCode === 201) {
+      checkAnnounced(res, digest, `mounted blob in ${repo}`);
+      return { mounted: true as const };
+    }
+    return { mounted: false as const, location };
+  });
+}
+
+/** PUTs a manifest or index by tag or digest; returns its digest (checked against the registry's). */
+export async function pushManifest(client: RegistryClient, repo: string, reference: string, body: Buffer, mediaType: string): Promise<string> {
+  const digest = digestOf(body);
+  if (reference.includes(':') && reference !== digest) throw mismatch(`manifest pushed as ${repo}@${reference}`, reference, digest);
+  await withRetries(client.registry, async () => {
+    const res = await client.request(`/v2/${repo}/manifests/${reference}`, { method: 'PUT', scope: pushScope(repo), body, headers: { 'content-type': mediaType, 'content-length': String(body.length) } });
+    if (res.statusCode !== 201 && res.statusCode !== 200) return failOn(res, client.registry, `PUT manifest ${repo}:${reference}`);
+    await res.body.dump();
+    checkAnnounced(res, digest, `manifest ${repo}:${reference}`);
+  });
+  return digest;
+}
+
+/** Fetches a manifest, or undefined when the tag or digest does not exist. */
+export async function tryGetManifest(client: RegistryClient, repo: string, reference: string): Promise<{ body: Buffer; mediaType: string; digest: string } | undefined> {
+  try {
+    return await client.getManifest(repo, reference);
+  } catch (err) {
+    if (err instanceof PortcullisError && err.code === 'MANIFEST_UNKNOWN') return undefined;
+    throw err;
+  }
+}
+
+/** All tags of a repository, following `Link` pagination. */
+export async function listTags(client: RegistryClient, repo: string, pageSize = 1000): Promise<string[]> {
+  const tags: string[] = [];
+  let path: string | undefined = `/v2/${repo}/tags/list?n=${pageSize}`;
+  for (let page = 0; path && page < 10_000; page++) {
+    const current: string = path;
+    const res = await withRetries(client.registry, async () => {
+      const r = await client.request(current, { scope: `repository:${repo}:pull` });
+      if (r.statusCode === 404) {
+        await r.body.dump();
+        return undefined;
+      }
+      if (r.statusCode !== 200) return failOn(r, client.registry, `tag list of ${repo}`);
+      return r;
+    });
+    if (!res) return tags;
+    const doc = (await res.body.json()) as { tags?: string[] | null };
+    tags.push(...(doc.tags ?? []));
+    const link = header(res, 'link');
+    const m = link ? /<([^>]+)>;\s*rel="?next"?/.exec(link) : null;
+    path = m ? m[1] : undefined;
+  }
+  return tags;
+}
+
+/** The tag-schema fallback tag for referrers of a digest (`sha256-<hex>`). */
+export function referrersTag(digest: string): string {
+  return digest.replace(':', '-');
+}
+
+/**
+ * Manifests that refer to `digest` (their `subject`): the referrers API when the registry has it,
+ * else the `sha256-<hex>` index of the tag-schema fallback. Filtered by `artifactType` when given.
+ */
+export async function getReferrers(client: RegistryClient, repo: string, digest: string, artifactType?: string): Promise<{ source: 'api' | 'tag'; manifests: Descriptor[] }> {
+  if (!isDigest(digest)) throw new PortcullisError({ code: 'DIGEST_INVALID', message: `Invalid digest "${digest}"`, hint: 'Referrers are looked up by sha256 digest.' });
+  const q = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
+  const res = await withRetries(client.registry, async () => {
+    const r = await client.request(`/v2/${repo}/referrers/${digest}${q}`, { accept: MEDIA_TYPES.ociIndex, scope: `repository:${repo}:pull` });
+    if (r.statusCode === 404 || r.statusCode === 400 || r.statusCode === 405) {
+      await r.body.dump();
+      return undefined;
+    }
+    if (r.statusCode !== 200) return failOn(r, client.registry, `referrers of ${digest}`);
+    return r;
+  });
+  let index: ImageIndex | undefined;
+  let source: 'api' | 'tag' = 'api';
+  if (res) {
+    const body = Buffer.from(await res.body.arrayBuffer());
+    const parsed = parseManifestOrIndex(body, MEDIA_TYPES.ociIndex);
+    if (parsed.kind === 'index') index = parsed.index;
+  } else {
+    source = 'tag';
+    const m = await tryGetManifest(client, repo, referrersTag(digest));
+    if (m) {
+      const parsed = parseManifestOrIndex(m.body, m.mediaType || MEDIA_TYPES.ociIndex);
+      if (parsed.kind === 'index') index = parsed.index;
+    }
+  }
+  const manifests = (index?.manifests ?? []).filter((d) => !artifactType || (d as Descriptor & { artifactType?: string }).artifactType === artifactType);
+  return { source, manifests };
+}
