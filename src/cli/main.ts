@@ -19,7 +19,7 @@ import { TOOL_VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('portcullis')
-    .description('Container and Kubernetes supply-chain security: SBOMs of images and directories.')
+    .description('Container and Kubernetes supply-chain security: SBOMs, vulnerabilities, secrets, configuration checks, image diffs, cosign-compatible signatures, and a Grafeas-compatible metadata server with an audit log.')
     .version(TOOL_VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -36,7 +36,8 @@ export function buildProgram(): Command {
   program.addHelpText(
     'after',
     `
-Exit status: 0 ok, 2 usage or input error, 3 internal error.
+Exit status: 0 ok; the --exit-code value when a scan reports findings; 1 when a verification
+fails (verify, verify-attestation, audit verify); 2 usage or input error; 3 internal error.
 Errors print a stable code, e.g. "error [DIGEST_MISMATCH]: ...", and a hint.`,
   );
   return program;
