@@ -76,7 +76,19 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   return { db, kind, location, close: () => db.destroy() };
 }
 
+/** True when every migration this build knows has been applied (the common case: one cheap query). */
+async function isCurrent(db: Kysely<Database>): Promise<boolean> {
+  const names = Object.keys(MIGRATIONS).sort();
+  try {
+    const r = await sql<{ n: string | number }>`select count(*) as n from kysely_migration where name in (${sql.join(names)})`.execute(db);
+    return Number(r.rows[0]?.n) === names.length;
+  } catch {
+    return false;
+  }
+}
+
 async function migrate(db: Kysely<Database>): Promise<void> {
+  if (await isCurrent(db)) return;
   await db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
