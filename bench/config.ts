@@ -23,6 +23,8 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const COUNT = Number(process.env.BENCH_MANIFESTS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BUDGET_S = 5;
+/** `BENCH_RULES=pss` compares against one rule set; default all. */
+const RULES = process.env.BENCH_RULES ? process.env.BENCH_RULES.split(',') : builtRuleSets();
 const CUSTOM_RULE = 'id: max-replicas\nseverity: LOW\nmatch: {kinds: [Deployment]}\nvalidation: {expression: "object.spec.replicas <= 5", message: too many replicas}\n';
 
 function podSpec(i: number): string {
@@ -133,12 +135,12 @@ try {
   });
   let findings = 0;
   const inProcess = await bestAsync(async () => {
-    const r = await scanConfig([work], { ruleSets: builtRuleSets(), customRules, pss: { level: 'restricted', version: 'latest' } });
+    const r = await scanConfig([work], { ruleSets: RULES, customRules, pss: { level: 'restricted', version: 'latest' } });
     findings = r.findings.length;
     if (r.unknowns.length) throw new Error(`unexpected unknowns: ${JSON.stringify(r.unknowns.slice(0, 3))}`);
   });
   const cli = best(() => {
-    const r = spawnSync(process.execPath, [CLI, 'scan', 'config', work, '--custom-rules', join(rulesDir, 'rules.yaml'), '-f', 'json', '-q', '-o', join(tmpdir(), `portcullis-bench-out-${process.pid}.json`)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, [CLI, 'scan', 'config', work, '--rules', RULES.join(','), ...(RULES.includes('custom') ? ['--custom-rules', join(rulesDir, 'rules.yaml')] : []), '-f', 'json', '-q', '-o', join(tmpdir(), `portcullis-bench-out-${process.pid}.json`)], { stdio: ['ignore', 'ignore', 'pipe'] });
     if (r.status !== 0) throw new Error(`scan config failed: ${r.stderr.toString().slice(0, 500)}`);
   });
 

@@ -142,20 +142,20 @@ describe('input handling', () => {
 
 describe('portcullis scan config (CLI)', () => {
   it('table by default; --exit-code only when something is reported; --severity filters', () => {
-    const t = cli(['scan', 'config', `${FX}/nginx-deployment.yaml`]);
+    const t = cli(['scan', 'config', `${FX}/nginx-deployment.yaml`, '--rules', 'pss']);
     expect(t.status).toBe(0);
     expect(t.stdout).toMatch(/^19:9 +MEDIUM +pss\/restricted\/allowPrivilegeEscalation +Deployment\/nginx-deployment +allowPrivilegeEscalation != false \(container "nginx" must set securityContext\.allowPrivilegeEscalation=false\)$/m);
     expect(t.stdout).toMatch(/^Checked 1 workload\(s\) in 1 file\(s\)\. Total: 4 \(CRITICAL: 0, HIGH: 0, MEDIUM: 4, LOW: 0, UNKNOWN: 0\)$/m);
-    expect(cli(['scan', 'config', `${FX}/nginx-deployment.yaml`, '--exit-code', '4']).status).toBe(4);
-    expect(cli(['scan', 'config', `${FX}/nginx-deployment.yaml`, '--exit-code', '4', '--severity', 'HIGH,CRITICAL']).status).toBe(0);
-    expect(cli(['scan', 'config', `${FX}/nginx-deployment.yaml`, '--exit-code', '4', '--pss-level', 'baseline']).status).toBe(0);
+    expect(cli(['scan', 'config', `${FX}/nginx-deployment.yaml`, '--rules', 'pss', '--exit-code', '4']).status).toBe(4);
+    expect(cli(['scan', 'config', `${FX}/nginx-deployment.yaml`, '--rules', 'pss', '--exit-code', '4', '--severity', 'HIGH,CRITICAL']).status).toBe(0);
+    expect(cli(['scan', 'config', `${FX}/nginx-deployment.yaml`, '--rules', 'pss', '--exit-code', '4', '--pss-level', 'baseline']).status).toBe(0);
     // an input that cannot be checked fails a gated run too
     expect(cli(['scan', 'config', `${FX}/cronjob.yaml`, `${FX}/dir/nested/broken.yaml`, '--exit-code', '3', '--severity', 'CRITICAL', '-q']).status).toBe(3);
   });
 
   it('stdin (-), --pss-version, JSON report', () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile: {type: RuntimeDefault}\n';
-    const r = cli(['scan', 'config', '-', '-f', 'json', '--pss-version', 'v1.21'], pod);
+    const r = cli(['scan', 'config', '-', '--rules', 'pss', '-f', 'json', '--pss-version', 'v1.21'], pod);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ schemaVersion: 1, tool: { name: 'portcullis' }, scan: { targets: ['-'], ruleSets: ['pss'], pss: { level: 'restricted', version: 'v1.21' } }, stats: { files: 1, objects: 1, workloads: 1 } });
@@ -194,11 +194,11 @@ describe('portcullis scan config (CLI)', () => {
     }
   });
 
-  it('usage errors: unbuilt or unknown rule sets, bad versions and levels, missing paths', () => {
-    const unbuilt = cli(['scan', 'config', FX, '--rules', 'pss,rbac']);
-    expect(unbuilt.status).toBe(2);
-    expect(unbuilt.stderr).toContain('error [USAGE]: Rule set "rbac" is not built yet');
-    expect(unbuilt.stderr).toContain('Available now: pss.');
+  it('usage errors: custom without rules, unknown rule sets, bad versions and levels, missing paths', () => {
+    const custom = cli(['scan', 'config', FX, '--rules', 'pss,custom']);
+    expect(custom.status).toBe(2);
+    expect(custom.stderr).toContain('error [USAGE]: Rule set "custom" needs --custom-rules');
+    expect(cli(['scan', 'config', FX, '--rules', 'nope']).stderr).toContain('Use a comma list of: pss, hardening, rbac, network, secrets, dockerfile, custom.');
     expect(cli(['scan', 'config', FX, '--rules', 'nope']).stderr).toContain('Unknown rule set "nope"');
     expect(cli(['scan', 'config', FX, '--rules', 'pss', '-q', '-f', 'json']).status).toBe(0);
     expect(cli(['scan', 'config', FX, '--pss-version', '1.25']).stderr).toContain('Invalid Pod Security Standards version "1.25"');

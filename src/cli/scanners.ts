@@ -29,7 +29,7 @@ export function parseScanners(list: string, opts: { kind: string; format: string
     .filter(Boolean);
   if (ids.length === 0) throw new PortcullisError({ code: 'USAGE', message: 'No scanner given to --scanners', hint: 'Use --scanners vuln, secret or vuln,secret.' });
   for (const s of ids) {
-    if (s === 'config') throw new PortcullisError({ code: 'USAGE', message: 'Scanner "config" is not built yet', hint: 'Use --scanners vuln, secret or vuln,secret.' });
+    if (s === 'config') throw new PortcullisError({ code: 'USAGE', message: 'Scanner "config" runs alone', hint: 'Run --scanners config in its own scan, and vuln and/or secret in another.' });
     if (!(SCANNERS as readonly string[]).includes(s)) throw new PortcullisError({ code: 'USAGE', message: `Unknown scanner "${s}"`, hint: 'Use --scanners vuln, secret or vuln,secret.' });
   }
   const sel = { vuln: ids.includes('vuln'), secret: ids.includes('secret') };

@@ -52,6 +52,9 @@ export const ERROR_CODES = [
   'PERMISSION_DENIED',
   'RATE_LIMITED',
   'REQUEST_TOO_LARGE',
+  // pushing scans to a metadata server (scan --push)
+  'PUSH_FAILED',
+  'TLS_UNTRUSTED',
   // signatures and attestations (src/attest)
   'SIGNATURE_MISSING',
   'SIGNATURE_INVALID',

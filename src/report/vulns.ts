@@ -34,6 +34,16 @@ function summary(findings: Finding[]): Record<Severity, number> {
   return s;
 }
 
+const TARGET_KIND: Record<string, string> = { deb: 'debian packages', apk: 'alpine packages', rpm: 'rpm packages', npm: 'npm', pypi: 'python', golang: 'go', maven: 'java', cargo: 'cargo', gem: 'ruby', composer: 'php' };
+
+/** `path (kind) · layer N sha256:abcdef…` — the target a group of findings was found in. */
+function targetHeading(target: string, list: Finding[], result: CatalogResult): string {
+  const kinds = [...new Set(list.map((f) => TARGET_KIND[f.packageType] ?? f.packageType))].join(', ');
+  const layers = [...new Set(list.map((f) => f.layerDiffId).filter((x): x is string => !!x))];
+  const layer = layers.length === 1 ? result.artifact.layers.find((l) => l.diffId === layers[0]) : undefined;
+  return `${target} (${kinds})${layer ? ` · layer ${layer.index} ${layer.diffId.slice(0, 19)}` : ''}`;
+}
+
 export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions): string {
   const c = opts.color ? pc : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, dim: (s: string) => s, magenta: (s: string) => s };
   const color = (s: Severity) => (s === 'CRITICAL' ? c.magenta(s) : s === 'HIGH' ? c.red(s) : s === 'MEDIUM' ? c.yellow(s) : s);
@@ -42,7 +52,7 @@ export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions)
   const groups = new Map<string, Finding[]>();
   for (const f of input.findings) groups.set(f.location ?? '(unknown)', [...(groups.get(f.location ?? '(unknown)') ?? []), f]);
   for (const [target, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(c.bold(target));
+    out.push(c.bold(targetHeading(target, list, input.result)));
     list.sort((a, b) => SEVERITIES.indexOf(sevOf(b)) - SEVERITIES.indexOf(sevOf(a)) || a.packageName.localeCompare(b.packageName) || a.id.localeCompare(b.id));
     const rows = list.map((f) => [f.packageName, f.id, sevOf(f), f.installedVersion, f.fixedVersions.join(', ') || (f.state === 'unfixed' ? '(no fix)' : f.state), (f.title ?? '').replace(/\s+/g, ' ').slice(0, 60)]);
     const head = ['PACKAGE', 'VULNERABILITY', 'SEVERITY', 'INSTALLED', 'FIXED', 'TITLE'];

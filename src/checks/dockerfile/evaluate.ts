@@ -18,7 +18,8 @@ export function dockerfileFindings(inputs: readonly DockerfileInput[]): { findin
     const stages = stagesOf(df);
     for (const rule of DOCKERFILE_RULES) {
       for (const h of rule.check(df, stages)) {
-        const stageName = h.stage ? (h.stage.name ?? `stage ${h.stage.index}`) : undefined;
+        const stage = h.stage ?? stages.find((st) => st.from === h.inst || st.instructions.includes(h.inst));
+        const stageName = stage ? (stage.name ?? `stage ${stage.index}`) : undefined;
         findings.push({
           ruleId: rule.id,
           ruleSet: 'dockerfile',

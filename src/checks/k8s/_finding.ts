@@ -50,13 +50,14 @@ export function findingFromHits(ruleSet: string, rule: RuleDef, obj: ManifestObj
   const first = hits[0]!;
   const at = locationOf(obj, first.path);
   const related: ConfigLocation[] = [];
-  const seen = new Set<string>([`${obj.file}\u0000${at.field}`]);
+  const key = (o: ManifestObject, field: string) => `${o.file}\u0000${o.docIndex}\u0000${field}`;
+  const seen = new Set<string>([key(obj, at.field)]);
   const push = (o: ManifestObject, p: FieldPath) => {
     if (related.length >= MAX_RELATED) return;
     const loc = locationOf(o, p, obj);
-    const key = `${o.file}\u0000${o.docIndex}\u0000${loc.field}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    const k = key(o, loc.field);
+    if (seen.has(k)) return;
+    seen.add(k);
     related.push(loc);
   };
   let severity: ConfigSeverity | undefined;
