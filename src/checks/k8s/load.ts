@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { isDockerfileName, looksLikeDockerfile } from '../dockerfile/parse.js';
 import type { FieldPath } from './pss/types.js';
 
@@ -76,26 +76,46 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** Walks parsed YAML nodes along a path; answers the position of the deepest field found. */
-function locateIn(doc: Document.Parsed, lc: LineCounter, path: FieldPath): SourcePosition {
-  let node: Node | null | undefined = doc.contents as Node | null;
-  let at: number | undefined = node?.range?.[0];
-  for (const seg of path) {
-    if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
+/**
+ * Where every key and sequence item of a document starts, by path (`spec\0containers\00`), so
+ * the parsed tree need not be kept: findings look positions up here. Aliases are not followed (an
+ * aliased field answers the alias's position), which also keeps alias bombs out.
+ */
+function indexPositions(doc: Document.Parsed): Map<string, number> {
+  const out = new Map<string, number>();
+  const walk = (node: Node | null | undefined, prefix: string) => {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) break;
-      const key = pair.key as Node;
-      at = key.range?.[0] ?? at;
-      node = pair.value as Node | null;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as Node | undefined;
-      if (!item) break;
-      at = item.range?.[0] ?? at;
-      node = item;
-    } else break;
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = prefix + String(pair.key.value);
+        const at = (pair.key as Node).range?.[0];
+        if (at !== undefined && !out.has(key)) out.set(key, at);
+        walk(pair.value as Node | null, key + '\0');
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const key = prefix + i;
+        const at = (item as Node | null)?.range?.[0];
+        if (at !== undefined) out.set(key, at);
+        walk(item as Node | null, key + '\0');
+      });
+    }
+  };
+  walk(doc.contents as Node | null, '');
+  return out;
+}
+
+/** The position of the deepest field of `path` present in the document (its start when none is). */
+function locateIn(positions: Map<string, number>, root: number, lc: LineCounter, path: FieldPath): SourcePosition {
+  let at = root;
+  for (let i = path.length; i > 0; i--) {
+    const hit = positions.get(path.slice(0, i).join('\0'));
+    if (hit !== undefined) {
+      at = hit;
+      break;
+    }
   }
-  const p = lc.linePos(at ?? 0);
+  const p = lc.linePos(at);
   return { line: p.line, column: p.col };
 }
 
@@ -136,6 +156,8 @@ export function loadManifestText(text: string, file: string, opts: LoadOptions =
       out.skippedDocuments++;
       return;
     }
+    const positions = indexPositions(doc);
+    const root = (doc.contents as Node | null)?.range?.[0] ?? 0;
     const add = (v: Record<string, unknown>, base: FieldPath) => {
       const k = kindOf(v);
       if (!k) {
@@ -152,7 +174,7 @@ export function loadManifestText(text: string, file: string, opts: LoadOptions =
         kind: k.kind,
         name: typeof meta.name === 'string' ? meta.name : '',
         namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
-        locate: (path) => locateIn(doc, lineCounter, [...base, ...path]),
+        locate: (path) => locateIn(positions, root, lineCounter, [...base, ...path]),
       });
     };
     // `kind: List` (and `…List` kinds with items, as kubectl prints them) hold objects in items.
