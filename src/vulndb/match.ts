@@ -88,22 +88,8 @@ function matchOsOsv(p: Package, ecosystem: string, index: AdvisoryIndex): Findin
     const cves = [...new Set([...(rec.aliases ?? []), ...(rec.upstream ?? [])].filter((i) => i.startsWith('CVE-')))];
     const others = [...new Set([rec.id, ...(rec.aliases ?? []), ...(rec.upstream ?? [])].filter((i) => !i.startsWith('CVE-')))];
     const flaws = cves.length > 0 ? cves : [rec.id];
-    for (const id of flaws) {
-      out.push({
-        id,
-        aliases: others.filter((i) => i !== id).sort(),
-        packageId: p.id,
-        packageName: p.name,
-        packageType: p.type,
-        installedVersion: p.version,
-        fixedVersions: r.fixedVersions,
-        state: r.fixedVersions.length > 0 ? 'fixed' : 'unfixed',
-        ...sev(osvSeverity(rec)),
-        ...(rec.summary ? { title: rec.summary } : rec.details ? { title: rec.details.split('\n')[0]! } : {}),
-        sources: [`osv:${rec.id}`],
-        ...where(p),
-      });
-    }
+    const title = rec.summary ?? rec.details?.split('\n')[0];
+    for (const id of flaws) out.push(osvFinding(p, rec, r.fixedVersions, id, others.filter((i) => i !== id).sort(), title));
   }
   return out;
 }
@@ -148,22 +134,27 @@ function matchLanguage(p: Package, index: AdvisoryIndex): Finding[] {
     const r = evaluateOsv(rec, eco, p.name, p.version);
     if (!r.affected) continue;
     const ids = [rec.id, ...(rec.aliases ?? [])];
-    out.push({
-      id: primaryId(ids),
-      aliases: ids.filter((i) => i !== primaryId(ids)),
-      packageId: p.id,
-      packageName: p.name,
-      packageType: p.type,
-      installedVersion: p.version,
-      fixedVersions: r.fixedVersions,
-      state: r.fixedVersions.length > 0 ? 'fixed' : 'unfixed',
-      ...sev(osvSeverity(rec)),
-      ...(rec.summary ? { title: rec.summary } : {}),
-      sources: [`osv:${rec.id}`],
-      ...where(p),
-    });
+    out.push(osvFinding(p, rec, r.fixedVersions, primaryId(ids), ids.filter((x) => x !== primaryId(ids)), rec.summary));
   }
   return out;
+}
+
+/** A finding from an OSV record's verdict on a package. */
+function osvFinding(p: Package, rec: OsvRecord, fixedVersions: string[], id: string, aliases: string[], title: string | undefined): Finding {
+  return {
+    id,
+    aliases,
+    packageId: p.id,
+    packageName: p.name,
+    packageType: p.type,
+    installedVersion: p.version,
+    fixedVersions,
+    state: fixedVersions.length > 0 ? 'fixed' : 'unfixed',
+    ...sev(osvSeverity(rec)),
+    ...(title ? { title } : {}),
+    sources: [`osv:${rec.id}`],
+    ...where(p),
+  };
 }
 
 /** Where a finding's package is: purl, first location and its layer. */
