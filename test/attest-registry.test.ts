@@ -169,8 +169,8 @@ describe('sign and verify', () => {
     expect(json(r)).toMatchObject({ verified: false, code: 'SIGNATURE_DIGEST_MISMATCH', digest: otherDigest });
   });
 
-  it('refuses --registry-referrers-mode oci-1-1 for now (exit 2), and non-registry images', () => {
-    expect(cli(['sign', `docker://${img}:1`, '--key', `${key1}.key`, '--registry-referrers-mode', 'oci-1-1']).status).toBe(2);
+  it('refuses an unknown --registry-referrers-mode (exit 2), and non-registry images', () => {
+    expect(cli(['sign', `docker://${img}:1`, '--key', `${key1}.key`, '--registry-referrers-mode', 'oci-2']).status).toBe(2);
     expect(cli(['sign', 'oci:/nonexistent:x', '--key', `${key1}.key`]).stderr).toMatch(/USAGE/);
   });
 });

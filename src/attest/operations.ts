@@ -4,6 +4,7 @@
  * (verify.ts); this file is the IO around it.
  */
 import type { KeyObject } from 'node:crypto';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { RegistryClient } from '../oci/registry/client.js';
 import type { DockerReference } from '../oci/reference.js';
 import { appendCosignLayer, PREDICATE_TYPE_ANNOTATION, readCosignImage, SIGNATURE_ANNOTATION, type AppendResult } from './cosign-storage.js';
@@ -11,7 +12,13 @@ import { DSSE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope 
 import { buildStatement, predicateValue, type PredicateKind, type Statement } from './intoto.js';
 import type { Signer } from './signer.js';
 import { buildSimpleSigningPayload, SIMPLE_SIGNING_MEDIA_TYPE } from './simple-signing.js';
-import { verifyAttestationLayers, verifySignatureLayers, type VerificationResult } from './verify.js';
+import { pushBundleReferrer, readBundleReferrers, type ReferrerPushResult } from './referrers.js';
+import { buildDsseKeyBundle } from './sigstore/bundle.js';
+import { emptyTrustedRoot } from './sigstore/trusted-root.js';
+import type { IdentityPolicy } from './sigstore/verify-bundle.js';
+import { keyIdOf } from './signer.js';
+import { COSIGN_SIGN_PREDICATE_TYPE, verifyKeylessSignatureLayers, verifyReferrerBundles } from './verify-sigstore.js';
+import { summarize, verifyAttestationLayers, verifySignatureLayers, type LayerCheck, type VerificationResult } from './verify.js';
 
 /** The repository name cosign puts in payloads and subjects (`index.docker.io/…` for Docker Hub). */
 export function cosignRepositoryName(ref: DockerReference): string {
@@ -71,23 +78,73 @@ export async function attestImage(client: RegistryClient, opts: { ref: DockerRef
   return { ...res, digest, statement };
 }
 
+/** The subject descriptor of an image: media type, digest and size of its manifest. */
+async function subjectOf(client: RegistryClient, ref: DockerReference, digest: string) {
+  const m = await client.getManifest(ref.repository, digest);
+  return { mediaType: m.mediaType, digest: m.digest, size: m.body.length };
+}
+
+async function pushStatementReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; digest: string; statement: Statement; now?: () => Date }): Promise<ReferrerPushResult> {
+  const envelope = await signEnvelope({ payloadType: IN_TOTO_PAYLOAD_TYPE, body: Buffer.from(JSON.stringify(opts.statement), 'utf8'), signer: opts.signer });
+  const bundle = buildDsseKeyBundle({ envelope, keyHint: keyIdOf(opts.signer.publicKey) });
+  return pushBundleReferrer(client, { repo: opts.ref.repository, subject: await subjectOf(client, opts.ref, opts.digest), bundle, predicateType: opts.statement.predicateType, content: 'dsse-envelope', ...(opts.now ? { now: opts.now } : {}) });
+}
+
+/**
+ * Signs an image in cosign v3's layout: a DSSE bundle (v0.3, public-key hint) whose statement has
+ * the predicate type `https://sigstore.dev/cosign/sign/v1` and the image digest as subject,
+ * pushed as an OCI 1.1 referrer. `-a` annotations go in the predicate's `annotations`.
+ */
+export async function signImageReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; annotations?: Record<string, string>; digest?: string; now?: () => Date }): Promise<ReferrerPushResult & { digest: string; statement: Statement }> {
+  const digest = opts.digest ?? (await resolveDigest(client, opts.ref));
+  const statement: Statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: cosignRepositoryName(opts.ref), digest: { sha256: digest.slice('sha256:'.length) } }], predicateType: COSIGN_SIGN_PREDICATE_TYPE, predicate: opts.annotations ? { annotations: opts.annotations } : {} };
+  return { ...(await pushStatementReferrer(client, { ref: opts.ref, signer: opts.signer, digest, statement, ...(opts.now ? { now: opts.now } : {}) })), digest, statement };
+}
+
+/** Attests an image in cosign v3's layout: a DSSE bundle pushed as an OCI 1.1 referrer. */
+export async function attestImageReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; kind: PredicateKind; predicate: Buffer; digest?: string; now?: () => Date }): Promise<ReferrerPushResult & { digest: string; statement: Statement }> {
+  const digest = opts.digest ?? (await resolveDigest(client, opts.ref));
+  const statement = buildStatement({ subjectName: cosignRepositoryName(opts.ref), manifestDigest: digest, kind: opts.kind, predicate: predicateValue(opts.kind, opts.predicate, opts.now) });
+  return { ...(await pushStatementReferrer(client, { ref: opts.ref, signer: opts.signer, digest, statement, ...(opts.now ? { now: opts.now } : {}) })), digest, statement };
+}
+
 export interface ImageVerification extends VerificationResult {
   image: string;
   digest: string;
 }
 
-/** Verifies an image's signatures in the registry. */
-export async function verifyImage(client: RegistryClient, opts: { ref: DockerReference; keys: readonly KeyObject[]; annotations?: Record<string, string> }): Promise<ImageVerification> {
+/** What to verify against: public keys, or (keyless) an identity policy and a trusted root. */
+export type VerifyAgainst = { keys: readonly KeyObject[] } | { identity: IdentityPolicy; trustedRoot: TrustedRoot };
+
+/**
+ * Verifies an image's signatures in the registry, in both layouts: the `.sig` tag (cosign v2;
+ * keyed, or keyless with certificate and Rekor bundle annotations) and Sigstore bundles stored as
+ * OCI 1.1 referrers (cosign v3).
+ */
+export async function verifyImage(client: RegistryClient, opts: { ref: DockerReference; annotations?: Record<string, string> } & VerifyAgainst): Promise<ImageVerification> {
   const digest = await resolveDigest(client, opts.ref);
   const img = await readCosignImage(client, opts.ref.repository, digest, 'sig');
-  const result = verifySignatureLayers({ layers: img?.layers ?? [], keys: opts.keys, manifestDigest: digest, ...(opts.annotations ? { annotations: opts.annotations } : {}) });
-  return { image: cosignRepositoryName(opts.ref), digest, ...result };
+  const layers = img?.layers ?? [];
+  const ann = opts.annotations ? { annotations: opts.annotations } : {};
+  let checks: LayerCheck[];
+  if ('keys' in opts) {
+    checks = layers.length > 0 ? verifySignatureLayers({ layers, keys: opts.keys, manifestDigest: digest, ...ann }).checks : [];
+  } else {
+    checks = verifyKeylessSignatureLayers({ layers, trustedRoot: opts.trustedRoot, identity: opts.identity, manifestDigest: digest, ...ann });
+  }
+  const bundles = await readBundleReferrers(client, opts.ref.repository, digest);
+  checks.push(...verifyReferrerBundles({ bundles, purpose: 'signature', manifestDigest: digest, firstIndex: layers.length, ...ann, ...('keys' in opts ? { keys: opts.keys, trustedRoot: emptyTrustedRoot() } : { identity: opts.identity, trustedRoot: opts.trustedRoot }) }));
+  return { image: cosignRepositoryName(opts.ref), digest, ...summarize(checks, 'signature', 'SIGNATURE_MISSING', `no signatures found for ${digest}`) };
 }
 
-/** Verifies an image's attestations in the registry. */
-export async function verifyImageAttestations(client: RegistryClient, opts: { ref: DockerReference; keys: readonly KeyObject[]; predicateType?: string }): Promise<ImageVerification> {
+/** Verifies an image's attestations in the registry (`.att` tag with keys, and referrer bundles). */
+export async function verifyImageAttestations(client: RegistryClient, opts: { ref: DockerReference; predicateType?: string } & VerifyAgainst): Promise<ImageVerification> {
   const digest = await resolveDigest(client, opts.ref);
   const img = await readCosignImage(client, opts.ref.repository, digest, 'att');
-  const result = verifyAttestationLayers({ layers: img?.layers ?? [], keys: opts.keys, manifestDigest: digest, ...(opts.predicateType ? { predicateType: opts.predicateType } : {}) });
-  return { image: cosignRepositoryName(opts.ref), digest, ...result };
+  const layers = img?.layers ?? [];
+  const pt = opts.predicateType ? { predicateType: opts.predicateType } : {};
+  const checks: LayerCheck[] = 'keys' in opts && layers.length > 0 ? verifyAttestationLayers({ layers, keys: opts.keys, manifestDigest: digest, ...pt }).checks : [];
+  const bundles = await readBundleReferrers(client, opts.ref.repository, digest);
+  checks.push(...verifyReferrerBundles({ bundles, purpose: 'attestation', manifestDigest: digest, firstIndex: layers.length, ...pt, ...('keys' in opts ? { keys: opts.keys, trustedRoot: emptyTrustedRoot() } : { identity: opts.identity, trustedRoot: opts.trustedRoot }) }));
+  return { image: cosignRepositoryName(opts.ref), digest, ...summarize(checks, 'attestation', 'SIGNATURE_MISSING', `no attestations found for ${digest}`) };
 }

@@ -13,6 +13,8 @@ export interface Signer {
   readonly publicKey: KeyObject;
   /** Signs `data` (hashing it with SHA-256) and returns a DER-encoded ECDSA signature. */
   sign(data: Buffer): Promise<Buffer>;
+  /** Releases what the signer holds open (a PKCS#11 session); optional. */
+  close?(): Promise<void>;
 }
 
 /** A signer over a private key held in memory (read from a key file). */

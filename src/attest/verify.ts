@@ -20,6 +20,7 @@ import { DSSE_MEDIA_TYPE, envelopeBody, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, ver
 import { parseStatement, statementCoversDigest, type Statement } from './intoto.js';
 import { SIGNATURE_ANNOTATION, type CosignLayer } from './cosign-storage.js';
 import { keyIdOf, verifySignature } from './signer.js';
+import type { BundleSigner } from './sigstore/verify-bundle.js';
 import { parseSimpleSigningPayload, SIMPLE_SIGNING_MEDIA_TYPE, type SimpleSigningPayload } from './simple-signing.js';
 
 export interface LayerCheck {
@@ -34,6 +35,10 @@ export interface LayerCheck {
   keyId?: string;
   payload?: SimpleSigningPayload;
   statement?: Statement;
+  /** Keyless or bundle checks: who signed (certificate SAN and issuer, or key id). */
+  signer?: BundleSigner;
+  /** Where it was found: a cosign tag layer (default) or an OCI 1.1 referrer bundle. */
+  source?: 'tag' | 'referrer';
   /** How far the checks got (internal ranking of failures). */
   stage: number;
 }
@@ -50,7 +55,7 @@ function fail(index: number, layerDigest: string, stage: number, code: ErrorCode
   return { index, layerDigest, verified: false, code, reason, stage, ...extra };
 }
 
-function summarize(checks: LayerCheck[], what: 'signature' | 'attestation', noneCode: ErrorCode, noneReason: string): VerificationResult {
+export function summarize(checks: LayerCheck[], what: 'signature' | 'attestation', noneCode: ErrorCode, noneReason: string): VerificationResult {
   const ok = checks.filter((c) => c.verified);
   if (ok.length > 0) return { verified: true, reason: `${ok.length} of ${checks.length} ${what}${checks.length === 1 ? '' : 's'} verified`, checks };
   if (checks.length === 0) return { verified: false, code: noneCode, reason: noneReason, checks };

@@ -5,6 +5,7 @@ import { createPublicKey } from 'node:crypto';
 import { Command } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { encryptPrivateKeyPem, generateKeyPair, isEncryptedPrivateKey, loadPrivateKey, publicKeyPem } from '../attest/keys.js';
+import { generatePkcs11KeyPair } from '../attest/pkcs11.js';
 import { keyIdOf } from '../attest/signer.js';
 import { writeOutput } from './output.js';
 import { readPassword } from './signing-options.js';
@@ -40,7 +41,16 @@ export function keyCommand(): Command {
     .description('Generate a key pair: PREFIX.key (encrypted, cosign format) and PREFIX.pub (SPKI PEM)')
     .option('-o, --output <prefix>', 'output file prefix', 'cosign')
     .option('--force', 'overwrite existing files')
-    .action(async (flags: { output: string; force?: boolean }) => {
+    .option('--pkcs11 <uri>', 'generate the key pair inside a PKCS#11 token instead (pkcs11:token=…;object=…?module-path=…&pin-value=…); writes only PREFIX.pub')
+    .action(async (flags: { output: string; force?: boolean; pkcs11?: string }) => {
+      if (flags.pkcs11) {
+        const pub = generatePkcs11KeyPair(flags.pkcs11);
+        const file = `${flags.output}.pub`;
+        if (!flags.force && existsSync(file)) throw new PortcullisError({ code: 'USAGE', message: `"${file}" exists`, hint: 'Pass --force to overwrite it, or choose another -o prefix.' });
+        await writeFile(file, publicKeyPem(pub), { mode: 0o644 });
+        process.stderr.write(`Key pair generated in the token (private key not extractable)\nPublic key written to ${file} (${keyIdOf(pub)})\nSign with --key '${flags.pkcs11}'\n`);
+        return;
+      }
       const password = await readPassword({ confirm: true, purpose: 'encrypt the new private key' });
       const pair = generateKeyPair();
       await writeKeyFiles(flags.output, await encryptPrivateKeyPem(pair.privateKey, password), publicKeyPem(pair.publicKey), flags.force === true);

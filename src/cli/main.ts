@@ -8,6 +8,7 @@ import { copyCommand } from './copy.js';
 import { keyCommand } from './key.js';
 import { signCommand } from './sign.js';
 import { verifyAttestationCommand, verifyCommand } from './verify.js';
+import { verifyBlobCommand, verifyBundleCommand } from './verify-bundle.js';
 import { dbCommand } from './db.js';
 import { diffCommand } from './diff.js';
 import { inspectCommand } from './inspect.js';
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
   program.addCommand(diffCommand().exitOverride());
   program.addCommand(auditCommand().exitOverride());
   program.addCommand(serverCommand().exitOverride());
-  for (const c of [keyCommand(), signCommand(), attestCommand(), verifyCommand(), verifyAttestationCommand(), copyCommand()]) program.addCommand(c.exitOverride());
+  for (const c of [keyCommand(), signCommand(), attestCommand(), verifyCommand(), verifyAttestationCommand(), verifyBundleCommand(), verifyBlobCommand(), copyCommand()]) program.addCommand(c.exitOverride());
   program.addHelpText(
     'after',
     `

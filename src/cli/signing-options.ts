@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { loadPrivateKey, loadPublicKey } from '../attest/keys.js';
+import { isPkcs11Uri, Pkcs11Signer } from '../attest/pkcs11.js';
 import { KeySigner, type Signer } from '../attest/signer.js';
 import { parseImageReference, type DockerReference } from '../oci/reference.js';
 import { RegistryClient } from '../oci/registry/client.js';
@@ -119,8 +120,12 @@ function readKeyFile(path: string, what: string): string {
   }
 }
 
-/** A signer over a private key file (cosign's encrypted format, PKCS#8 or SEC 1 PEM). */
+/**
+ * A signer over a private key file (cosign's encrypted format, PKCS#8 or SEC 1 PEM), or over a key
+ * in a PKCS#11 token named by a `pkcs11:` URI (RFC 7512).
+ */
 export async function loadSigner(path: string): Promise<Signer> {
+  if (isPkcs11Uri(path)) return Pkcs11Signer.open(path);
   const key = await loadPrivateKey(readKeyFile(path, 'private key'), () => readPassword({ confirm: false, purpose: `decrypt "${path}"` }));
   return new KeySigner(key);
 }

@@ -9,7 +9,10 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { resolvePredicateType } from '../attest/intoto.js';
-import { verifyImage, verifyImageAttestations, type ImageVerification } from '../attest/operations.js';
+import { verifyImage, verifyImageAttestations, type ImageVerification, type VerifyAgainst } from '../attest/operations.js';
+import { resolveTrustedRoot } from '../attest/sigstore/trusted-root.js';
+import { PortcullisError } from '../core/errors.js';
+import { addIdentityOptions, identityPolicyOf, type IdentityFlags } from './verify-bundle.js';
 import { writeOutput } from './output.js';
 import { outputOption } from './sign.js';
 import { addRegistryOptions, collect, loadPublicKeys, parseAnnotations, registryClientFor, registryReference, type RegistryFlags } from './signing-options.js';
@@ -17,9 +20,26 @@ import { addRegistryOptions, collect, loadPublicKeys, parseAnnotations, registry
 /** Exit status when verification fails (2 stays for usage and input errors). */
 export const VERIFY_FAILED_EXIT = 1;
 
-interface VerifyFlags extends RegistryFlags {
-  key: string[];
+interface VerifyFlags extends RegistryFlags, IdentityFlags {
+  key?: string[];
+  trustedRoot?: string;
   output: 'text' | 'json';
+}
+
+/** Keys (`--key`) or a keyless identity policy (`--certificate-identity…`), exactly one of them. */
+function verifyAgainst(flags: VerifyFlags): VerifyAgainst {
+  const identity = identityPolicyOf(flags);
+  const hasKeys = (flags.key?.length ?? 0) > 0;
+  if (identity && hasKeys) throw new PortcullisError({ code: 'USAGE', message: 'Pass either --key or the --certificate-* identity flags, not both', hint: 'Keyed signatures are checked with --key; keyless ones with --certificate-identity and --certificate-oidc-issuer.' });
+  if (identity) return { identity, trustedRoot: resolveTrustedRoot(flags.trustedRoot).root };
+  if (!hasKeys) throw new PortcullisError({ code: 'USAGE', message: 'Nothing to verify against', hint: 'Pass --key FILE.pub, or --certificate-identity and --certificate-oidc-issuer for keyless signatures.' });
+  return { keys: loadPublicKeys(flags.key!) };
+}
+
+function addVerifyOptions(cmd: Command): Command {
+  cmd.option('--key <file>', 'public key (SPKI PEM, e.g. cosign.pub); repeat to accept any of several', collect);
+  addIdentityOptions(cmd);
+  return cmd.option('--trusted-root <file>', 'keyless: Sigstore trusted_root.json (default: the public-good root shipped with @sigstore/tuf)');
 }
 
 function toJson(kind: 'signature' | 'attestation', v: ImageVerification): unknown {
@@ -37,7 +57,9 @@ function toJson(kind: 'signature' | 'attestation', v: ImageVerification): unknow
       verified: c.verified,
       ...(c.code ? { code: c.code } : {}),
       reason: c.reason,
+      ...(c.source ? { source: c.source } : {}),
       ...(c.keyId ? { keyId: c.keyId } : {}),
+      ...(c.signer?.subjectAlternativeName ? { signer: { subjectAlternativeName: c.signer.subjectAlternativeName, issuer: c.signer.issuer } } : {}),
       ...(c.payload
         ? { payload: { critical: { identity: { 'docker-reference': c.payload.dockerReference }, image: { 'docker-manifest-digest': c.payload.manifestDigest }, type: c.payload.type }, optional: c.payload.optional } }
         : {}),
@@ -64,24 +86,25 @@ async function report(kind: 'signature' | 'attestation', v: ImageVerification, f
 
 const EXIT_HELP = `
 Exit status: 0 verified, ${VERIFY_FAILED_EXIT} not verified (with a stable code: SIGNATURE_MISSING, SIGNATURE_INVALID,
-SIGNATURE_DIGEST_MISMATCH, PAYLOAD_INVALID, PREDICATE_TYPE_MISMATCH), 2 usage or input error, 3 internal error.`;
+SIGNATURE_DIGEST_MISMATCH, PAYLOAD_INVALID, PREDICATE_TYPE_MISMATCH; keyless also CERTIFICATE_INVALID, IDENTITY_MISMATCH,
+TLOG_INVALID, TIMESTAMP_INVALID, BUNDLE_INVALID), 2 usage or input error, 3 internal error.`;
 
 export function verifyCommand(): Command {
   const cmd = new Command('verify')
-    .description('Verify the cosign signatures of an image in a registry against public keys')
-    .argument('<image>', 'docker://REGISTRY/REPO[:TAG|@DIGEST]')
-    .requiredOption('--key <file>', 'public key (SPKI PEM, e.g. cosign.pub); repeat to accept any of several', collect)
+    .description('Verify the cosign signatures of an image in a registry (.sig tag and OCI 1.1 referrer bundles), with public keys or keyless')
+    .argument('<image>', 'docker://REGISTRY/REPO[:TAG|@DIGEST]');
+  addVerifyOptions(cmd)
     .option('-a, --annotation <key=value>', 'require this annotation in the signed payload (repeatable)', collect)
     .addOption(outputOption())
     .addHelpText('after', EXIT_HELP);
   addRegistryOptions(cmd);
   cmd.action(async (image: string, flags: VerifyFlags & { annotation?: string[] }) => {
     const ref = registryReference(image, 'verify');
-    const keys = loadPublicKeys(flags.key);
+    const against = verifyAgainst(flags);
     const annotations = parseAnnotations(flags.annotation);
     const client = registryClientFor(ref, flags);
     try {
-      await report('signature', await verifyImage(client, { ref, keys, ...(annotations ? { annotations } : {}) }), flags.output);
+      await report('signature', await verifyImage(client, { ref, ...against, ...(annotations ? { annotations } : {}) }), flags.output);
     } finally {
       await client.close();
     }
@@ -91,20 +114,20 @@ export function verifyCommand(): Command {
 
 export function verifyAttestationCommand(): Command {
   const cmd = new Command('verify-attestation')
-    .description('Verify the in-toto attestations of an image in a registry against public keys')
-    .argument('<image>', 'docker://REGISTRY/REPO[:TAG|@DIGEST]')
-    .requiredOption('--key <file>', 'public key (SPKI PEM, e.g. cosign.pub); repeat to accept any of several', collect)
+    .description('Verify the in-toto attestations of an image in a registry (.att tag and OCI 1.1 referrer bundles)')
+    .argument('<image>', 'docker://REGISTRY/REPO[:TAG|@DIGEST]');
+  addVerifyOptions(cmd)
     .option('--type <type>', 'require this predicate type (short name as for attest, or a URI)')
     .addOption(outputOption())
     .addHelpText('after', EXIT_HELP);
   addRegistryOptions(cmd);
   cmd.action(async (image: string, flags: VerifyFlags & { type?: string }) => {
     const ref = registryReference(image, 'verify-attestation');
-    const keys = loadPublicKeys(flags.key);
+    const against = verifyAgainst(flags);
     const predicateType = flags.type ? resolvePredicateType(flags.type).uri : undefined;
     const client = registryClientFor(ref, flags);
     try {
-      await report('attestation', await verifyImageAttestations(client, { ref, keys, ...(predicateType ? { predicateType } : {}) }), flags.output);
+      await report('attestation', await verifyImageAttestations(client, { ref, ...against, ...(predicateType ? { predicateType } : {}) }), flags.output);
     } finally {
       await client.close();
     }

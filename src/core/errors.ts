@@ -63,6 +63,14 @@ export const ERROR_CODES = [
   'PREDICATE_TYPE_MISMATCH',
   'KEY_INVALID',
   'PASSWORD_REQUIRED',
+  // Sigstore bundles (keyless verification)
+  'BUNDLE_INVALID',
+  'TRUSTED_ROOT_INVALID',
+  'CERTIFICATE_INVALID',
+  'IDENTITY_MISMATCH',
+  'TLOG_INVALID',
+  'TIMESTAMP_INVALID',
+  'PKCS11_ERROR',
   // catch-all
   'INTERNAL',
 ] as const;

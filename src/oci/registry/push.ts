@@ -313,3 +313,40 @@ export async function getReferrers(client: RegistryClient, repo: string, digest:
   const manifests = (index?.manifests ?? []).filter((d) => !artifactType || (d as Descriptor & { artifactType?: string }).artifactType === artifactType);
   return { source, manifests };
 }
+
+/**
+ * PUTs a manifest that has a `subject` (by digest). Returns whether the registry announced that it
+ * processed the subject (`OCI-Subject` header, distribution-spec 1.1): when it did not, the client
+ * maintains the referrers index tag itself (see `addToReferrersTagIndex`).
+ */
+export async function pushSubjectManifest(client: RegistryClient, repo: string, body: Buffer, mediaType: string): Promise<{ digest: string; subjectAccepted: boolean }> {
+  const digest = digestOf(body);
+  let subjectAccepted = false;
+  await withRetries(client.registry, async () => {
+    const res = await client.request(`/v2/${repo}/manifests/${digest}`, { method: 'PUT', scope: pushScope(repo), body, headers: { 'content-type': mediaType, 'content-length': String(body.length) } });
+    if (res.statusCode !== 201 && res.statusCode !== 200) return failOn(res, client.registry, `PUT manifest ${repo}@${digest}`);
+    await res.body.dump();
+    checkAnnounced(res, digest, `manifest ${repo}@${digest}`);
+    subjectAccepted = header(res, 'oci-subject') !== undefined;
+  });
+  return { digest, subjectAccepted };
+}
+
+/**
+ * The referrers tag-schema fallback (distribution-spec 1.1, "Referrers Tag Schema"): adds a
+ * descriptor to the OCI index tagged `sha256-<hex>` for the subject digest, creating it when
+ * absent; a descriptor already listed is not added twice. Returns the index digest.
+ */
+export async function addToReferrersTagIndex(client: RegistryClient, repo: string, subjectDigest: string, descriptor: Descriptor & { artifactType?: string }): Promise<string> {
+  const tag = referrersTag(subjectDigest);
+  const existing = await tryGetManifest(client, repo, tag);
+  let manifests: (Descriptor & { artifactType?: string })[] = [];
+  if (existing) {
+    const parsed = parseManifestOrIndex(existing.body, existing.mediaType || MEDIA_TYPES.ociIndex);
+    if (parsed.kind !== 'index') throw new PortcullisError({ code: 'MANIFEST_INVALID', message: `${repo}:${tag} is not an OCI index`, hint: 'Something else wrote the referrers tag; remove it and push again.' });
+    manifests = parsed.index.manifests as typeof manifests;
+    if (manifests.some((m) => m.digest === descriptor.digest)) return existing.digest;
+  }
+  const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...manifests, descriptor] };
+  return pushManifest(client, repo, tag, Buffer.from(JSON.stringify(index), 'utf8'), MEDIA_TYPES.ociIndex);
+}
