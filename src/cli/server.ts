@@ -1,12 +1,22 @@
 /** `portcullis server` (the Grafeas v1 metadata API) and `server token create|list|revoke`. */
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { appendAudit } from '../audit/log.js';
 import { PortcullisError } from '../core/errors.js';
 import { DEFAULT_MAX_BODY } from '../server/app.js';
+import { loadClientIdentities } from '../server/client-certs.js';
 import { createLogger } from '../server/logger.js';
 import { DEFAULT_LISTEN, parseListen, startServer } from '../server/serve.js';
-import { createToken, listTokens, parseDuration, revokeToken, ROLES, type TokenInfo } from '../server/tokens.js';
+import {
+  createToken,
+  listTokens,
+  parseDuration,
+  revokeToken,
+  ROLES,
+  type TokenInfo,
+} from '../server/tokens.js';
 import type { Store } from '../store/store.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
 
@@ -20,24 +30,80 @@ interface ServerFlags extends StoreFlags {
   maxBodySize: string;
   logLevel: string;
   drainTimeout: string;
+  tlsDir?: string;
+  clientCa?: string;
+  clientCertIdentity?: string;
+  allowAnonymous?: boolean;
+  anonymousProjects: string;
+}
+
+/** Where the self-signed certificate is kept: --tls-dir, else the data directory, else the XDG state directory. */
+export function defaultTlsDir(
+  store: Pick<Store, 'kind' | 'location'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (store.kind === 'pglite') return join(store.location, 'tls');
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'portcullis', 'tls');
 }
 
 function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `Cannot read the TLS ${what} "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, cause: err });
+    throw new PortcullisError({
+      code: 'FILE_NOT_FOUND',
+      message: `Cannot read the TLS ${what} "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      cause: err,
+    });
   }
 }
 
 function positive(name: string, v: string, allowZero = false): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new PortcullisError({ code: 'USAGE', message: `Invalid ${name} "${v}"`, hint: 'A positive number.' });
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+    throw new PortcullisError({
+      code: 'USAGE',
+      message: `Invalid ${name} "${v}"`,
+      hint: 'A positive number.',
+    });
   return n;
 }
 
+/**
+ * `--database-url-file` / PORTCULLIS_DATABASE_URL_FILE: the URL read from a file (a mounted
+ * Kubernetes Secret), so it is not in the process environment. An explicit --database-url wins.
+ */
+function addDatabaseUrlFile(cmd: Command): Command {
+  return cmd.addOption(
+    new Option(
+      '--database-url-file <file>',
+      'read the PostgreSQL URL from a file (e.g. a mounted Secret)',
+    ).env('PORTCULLIS_DATABASE_URL_FILE'),
+  );
+}
+
+function resolveStoreFlags(flags: StoreFlags & { databaseUrlFile?: string }): StoreFlags {
+  if (flags.databaseUrl || !flags.databaseUrlFile) return flags;
+  let url: string;
+  try {
+    url = readFileSync(flags.databaseUrlFile, 'utf8').trim();
+  } catch (err) {
+    throw new PortcullisError({
+      code: 'FILE_NOT_FOUND',
+      message: `Cannot read --database-url-file "${flags.databaseUrlFile}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      cause: err,
+    });
+  }
+  if (!url)
+    throw new PortcullisError({
+      code: 'USAGE',
+      message: `--database-url-file "${flags.databaseUrlFile}" is empty`,
+    });
+  return { ...flags, databaseUrl: url };
+}
+
 async function withStore<T>(flags: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStoreFrom(flags);
+  const store = await openStoreFrom(resolveStoreFlags(flags));
   try {
     return await fn(store);
   } finally {
@@ -47,24 +113,93 @@ async function withStore<T>(flags: StoreFlags, fn: (store: Store) => Promise<T>)
 
 async function runServer(flags: ServerFlags): Promise<void> {
   const listen = parseListen(flags.listen);
-  if (!!flags.tlsCert !== !!flags.tlsKey) throw new PortcullisError({ code: 'USAGE', message: '--tls-cert and --tls-key go together', hint: 'Pass both, or neither for a self-signed certificate.' });
-  if (flags.insecureHttp && flags.tlsCert) throw new PortcullisError({ code: 'USAGE', message: '--insecure-http and --tls-cert exclude each other' });
+  if (!!flags.tlsCert !== !!flags.tlsKey)
+    throw new PortcullisError({
+      code: 'USAGE',
+      message: '--tls-cert and --tls-key go together',
+      hint: 'Pass both, or neither for a self-signed certificate.',
+    });
+  if (flags.insecureHttp && flags.tlsCert)
+    throw new PortcullisError({
+      code: 'USAGE',
+      message: '--insecure-http and --tls-cert exclude each other',
+    });
   const rate = positive('--rate-limit', flags.rateLimit, true);
   const burst = positive('--rate-burst', flags.rateBurst);
   const maxBody = positive('--max-body-size', flags.maxBodySize);
   const drain = positive('--drain-timeout', flags.drainTimeout, true);
-  const tls = flags.tlsCert && flags.tlsKey ? { cert: readPem(flags.tlsCert, 'certificate'), key: readPem(flags.tlsKey, 'key') } : undefined;
+  const tls =
+    flags.tlsCert && flags.tlsKey
+      ? { cert: readPem(flags.tlsCert, 'certificate'), key: readPem(flags.tlsKey, 'key') }
+      : undefined;
+  if (flags.clientCertIdentity && !flags.clientCa)
+    throw new PortcullisError({
+      code: 'USAGE',
+      message: '--client-cert-identity needs --client-ca FILE',
+      hint: 'The CA that signs the client certificates.',
+    });
+  const clientCa = flags.clientCa ? readPem(flags.clientCa, 'client CA') : undefined;
+  const clientIdentities = flags.clientCertIdentity
+    ? loadClientIdentities(flags.clientCertIdentity)
+    : clientCa
+      ? []
+      : undefined;
+  const anonymousProjects = flags.anonymousProjects
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (flags.allowAnonymous && anonymousProjects.length === 0)
+    throw new PortcullisError({
+      code: 'USAGE',
+      message: 'Invalid --anonymous-projects',
+      hint: 'A comma-separated list of projects, or "*".',
+    });
   const logger = createLogger({ level: flags.logLevel });
-  const store = await openStoreFrom(flags);
+  const store = await openStoreFrom(resolveStoreFlags(flags));
   let running;
   try {
-    running = await startServer({ store, listen, logger, ...(tls ? { tls } : {}), ...(flags.insecureHttp ? { insecureHttp: true } : {}), rateLimit: rate === 0 ? false : { perSecond: rate, burst }, maxBodyBytes: maxBody, drainTimeoutMs: drain * 1000 });
+    running = await startServer({
+      store,
+      listen,
+      logger,
+      ...(tls ? { tls } : flags.insecureHttp ? {} : { tlsDir: flags.tlsDir ?? defaultTlsDir(store) }),
+      ...(flags.insecureHttp ? { insecureHttp: true } : {}),
+      ...(clientCa ? { clientCa } : {}),
+      ...(clientIdentities ? { clientIdentities } : {}),
+      ...(flags.allowAnonymous
+        ? {
+            anonymous: {
+              id: 'anonymous',
+              role: 'viewer' as const,
+              projects: anonymousProjects.includes('*') ? ('*' as const) : anonymousProjects,
+            },
+          }
+        : {}),
+      rateLimit: rate === 0 ? false : { perSecond: rate, burst },
+      maxBodyBytes: maxBody,
+      drainTimeoutMs: drain * 1000,
+    });
   } catch (err) {
     await store.close();
     throw err;
   }
-  process.stderr.write(`portcullis server: listening on ${running.url} (database: ${store.kind} ${store.location})\n`);
-  if (running.fingerprint256) process.stderr.write(`TLS certificate${running.selfSigned ? ' (self-signed, generated at start)' : ''} SHA-256 fingerprint: ${running.fingerprint256}\n`);
+  process.stderr.write(
+    `portcullis server: listening on ${running.url} (database: ${store.kind} ${store.location})\n`,
+  );
+  if (clientCa)
+    process.stderr.write(
+      `client certificates: requested, ${clientIdentities?.length ?? 0} identities mapped\n`,
+    );
+  if (flags.allowAnonymous)
+    process.stderr.write(`anonymous requests: viewer on ${anonymousProjects.join(',')}\n`);
+  if (running.fingerprint256) {
+    const how = running.selfSignedFile
+      ? ` (self-signed, ${running.selfSignedFile.created ? 'generated' : 'kept'} in ${running.selfSignedFile.path})`
+      : running.selfSigned
+        ? ' (self-signed, generated at start)'
+        : '';
+    process.stderr.write(`TLS certificate${how} SHA-256 fingerprint: ${running.fingerprint256}\n`);
+  }
   logger.info({ url: running.url, database: store.kind }, 'listening');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -86,33 +221,62 @@ function storeFlags<T extends object = object>(cmd: Command): StoreFlags & T {
 }
 
 function tokenCommand(): Command {
-  const token = new Command('token').description('Bearer tokens of the metadata server (stored as SHA-256 hashes)');
+  const token = new Command('token').description(
+    'Bearer tokens of the metadata server (stored as SHA-256 hashes)',
+  );
 
   const create = new Command('create')
-    .description('Create a token for one or more projects and print it (shown only this once, alone on the last line)')
-    .requiredOption('--project <project...>', 'project the token may access (repeatable or comma-separated; "*" for all)')
-    .addOption(new Option('--role <role>', 'viewer (read), writer (read and write), admin (also /metrics)').choices([...ROLES]).makeOptionMandatory())
+    .description(
+      'Create a token for one or more projects and print it (shown only this once, alone on the last line)',
+    )
+    .requiredOption(
+      '--project <project...>',
+      'project the token may access (repeatable or comma-separated; "*" for all)',
+    )
+    .addOption(
+      new Option('--role <role>', 'viewer (read), writer (read and write), admin (also /metrics)')
+        .choices([...ROLES])
+        .makeOptionMandatory(),
+    )
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h, 2w (default: never)')
     .option('--description <text>', 'what the token is for');
-  addStoreOptions(create);
+  addDatabaseUrlFile(addStoreOptions(create));
   create.action(async (_opts: unknown, cmd: Command) => {
-    const flags = storeFlags<{ project: string[]; role: string; expires?: string; description?: string }>(cmd);
+    const flags = storeFlags<{ project: string[]; role: string; expires?: string; description?: string }>(
+      cmd,
+    );
     const now = new Date();
     const expiresAt = flags.expires ? new Date(now.getTime() + parseDuration(flags.expires)) : undefined;
     const made = await withStore(flags, (store) =>
       store.db.transaction().execute(async (trx) => {
-        const r = await createToken(trx, { projects: flags.project, role: flags.role, now, ...(expiresAt ? { expiresAt } : {}), ...(flags.description ? { description: flags.description } : {}) });
-        await appendAudit(trx, { actor: 'cli', action: 'token.create', resource: `tokens/${r.info.id}`, outcome: 'ok', detail: { role: r.info.role, projects: r.info.projects, expiresAt: r.info.expiresAt } });
+        const r = await createToken(trx, {
+          projects: flags.project,
+          role: flags.role,
+          now,
+          ...(expiresAt ? { expiresAt } : {}),
+          ...(flags.description ? { description: flags.description } : {}),
+        });
+        await appendAudit(trx, {
+          actor: 'cli',
+          action: 'token.create',
+          resource: `tokens/${r.info.id}`,
+          outcome: 'ok',
+          detail: { role: r.info.role, projects: r.info.projects, expiresAt: r.info.expiresAt },
+        });
         return r;
       }),
     );
     const i = made.info;
-    process.stderr.write(`created token ${i.id}: role ${i.role}, projects ${i.projects === '*' ? '*' : i.projects.join(',')}, ${i.expiresAt ? `expires ${i.expiresAt}` : 'does not expire'}\n`);
+    process.stderr.write(
+      `created token ${i.id}: role ${i.role}, projects ${i.projects === '*' ? '*' : i.projects.join(',')}, ${i.expiresAt ? `expires ${i.expiresAt}` : 'does not expire'}\n`,
+    );
     process.stdout.write(`${made.token}\n`);
   });
 
-  const list = new Command('list').description('List tokens (never their secrets)').option('--format <format>', 'table or json', 'table');
-  addStoreOptions(list);
+  const list = new Command('list')
+    .description('List tokens (never their secrets)')
+    .option('--format <format>', 'table or json', 'table');
+  addDatabaseUrlFile(addStoreOptions(list));
   list.action(async (_opts: unknown, cmd: Command) => {
     const flags = storeFlags<{ format: string }>(cmd);
     const tokens = await withStore(flags, (store) => listTokens(store.db));
@@ -120,20 +284,43 @@ function tokenCommand(): Command {
       process.stdout.write(`${JSON.stringify({ tokens }, null, 2)}\n`);
       return;
     }
-    if (flags.format !== 'table') throw new PortcullisError({ code: 'USAGE', message: `Unknown --format "${flags.format}"`, hint: 'table or json.' });
-    const state = (t: TokenInfo) => (t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) <= Date.now() ? 'expired' : 'active');
-    process.stdout.write(`${'ID'.padEnd(14)}${'ROLE'.padEnd(8)}${'STATE'.padEnd(9)}${'EXPIRES'.padEnd(26)}PROJECTS\n`);
-    for (const t of tokens) process.stdout.write(`${t.id.padEnd(14)}${t.role.padEnd(8)}${state(t).padEnd(9)}${(t.expiresAt ?? 'never').padEnd(26)}${t.projects === '*' ? '*' : t.projects.join(',')}${t.description ? `  (${t.description})` : ''}\n`);
+    if (flags.format !== 'table')
+      throw new PortcullisError({
+        code: 'USAGE',
+        message: `Unknown --format "${flags.format}"`,
+        hint: 'table or json.',
+      });
+    const state = (t: TokenInfo) =>
+      t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) <= Date.now() ? 'expired' : 'active';
+    process.stdout.write(
+      `${'ID'.padEnd(14)}${'ROLE'.padEnd(8)}${'STATE'.padEnd(9)}${'EXPIRES'.padEnd(26)}PROJECTS\n`,
+    );
+    for (const t of tokens)
+      process.stdout.write(
+        `${t.id.padEnd(14)}${t.role.padEnd(8)}${state(t).padEnd(9)}${(t.expiresAt ?? 'never').padEnd(26)}${t.projects === '*' ? '*' : t.projects.join(',')}${t.description ? `  (${t.description})` : ''}\n`,
+      );
   });
 
-  const revoke = new Command('revoke').description('Revoke a token by id (effective on the next request)').argument('<id>', 'token id, as `token list` shows it');
-  addStoreOptions(revoke);
+  const revoke = new Command('revoke')
+    .description('Revoke a token by id (effective on the next request)')
+    .argument('<id>', 'token id, as `token list` shows it');
+  addDatabaseUrlFile(addStoreOptions(revoke));
   revoke.action(async (id: string, _opts: unknown, cmd: Command) => {
     const flags = storeFlags(cmd);
     await withStore(flags, (store) =>
       store.db.transaction().execute(async (trx) => {
-        if (!(await revokeToken(trx, id))) throw new PortcullisError({ code: 'USAGE', message: `No token with id "${id}"`, hint: 'See `portcullis server token list`.' });
-        await appendAudit(trx, { actor: 'cli', action: 'token.revoke', resource: `tokens/${id}`, outcome: 'ok' });
+        if (!(await revokeToken(trx, id)))
+          throw new PortcullisError({
+            code: 'USAGE',
+            message: `No token with id "${id}"`,
+            hint: 'See `portcullis server token list`.',
+          });
+        await appendAudit(trx, {
+          actor: 'cli',
+          action: 'token.revoke',
+          resource: `tokens/${id}`,
+          outcome: 'ok',
+        });
       }),
     );
     process.stdout.write(`revoked token ${id}\n`);
@@ -147,18 +334,35 @@ function tokenCommand(): Command {
 
 export function serverCommand(): Command {
   const cmd = new Command('server')
-    .description('Serve the Grafeas v1 metadata API (notes and occurrences) over HTTPS, with bearer-token authorisation per project; /healthz, /readyz, /metrics, /openapi.json')
+    .description(
+      'Serve the Grafeas v1 metadata API (notes and occurrences) over HTTPS, with bearer-token authorisation per project; /healthz, /readyz, /metrics, /openapi.json',
+    )
     .enablePositionalOptions()
     .option('--listen <host:port>', 'address to listen on', DEFAULT_LISTEN)
     .option('--tls-cert <file>', 'PEM certificate (default: a self-signed one, its fingerprint printed)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option(
+      '--tls-dir <dir>',
+      'where the self-signed certificate is kept across restarts (default: DATA_DIR/tls, or $XDG_STATE_HOME/portcullis/tls with --database-url)',
+    )
+    .option(
+      '--client-ca <file>',
+      'request client certificates and verify them against this PEM CA bundle (mTLS)',
+    )
+    .option('--client-cert-identity <file>', 'YAML: client certificate subject CN or SAN → projects and role')
+    .option('--allow-anonymous', 'serve requests without credentials, as a viewer of --anonymous-projects')
+    .option(
+      '--anonymous-projects <list>',
+      'projects anonymous requests may read (comma list, "*" for all)',
+      '*',
+    )
     .option('--insecure-http', 'plain HTTP (loopback addresses only; for tests)')
     .option('--rate-limit <n>', 'requests per second per token (0: no limit)', '50')
     .option('--rate-burst <n>', 'burst size of the per-token rate limit', '100')
     .option('--max-body-size <bytes>', 'largest request body', String(DEFAULT_MAX_BODY))
     .option('--drain-timeout <seconds>', 'how long shutdown waits for in-flight requests', '10')
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info');
-  addStoreOptions(cmd);
+  addDatabaseUrlFile(addStoreOptions(cmd));
   cmd.action((flags: ServerFlags) => runServer(flags));
   cmd.addCommand(tokenCommand().exitOverride());
   return cmd;

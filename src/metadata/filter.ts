@@ -49,7 +49,13 @@ const MAX_FILTER_LENGTH = 8192;
 const MAX_DEPTH = 64;
 
 function filterError(message: string, hint?: string): never {
-  throw new PortcullisError({ code: 'FILTER_INVALID', message, hint: hint ?? 'Supported: FIELD = "value", !=, <, <=, >, >=, FIELD:"substring", FIELD:*, AND, OR, NOT and parentheses.' });
+  throw new PortcullisError({
+    code: 'FILTER_INVALID',
+    message,
+    hint:
+      hint ??
+      'Supported: FIELD = "value", !=, <, <=, >, >=, FIELD:"substring", FIELD:*, AND, OR, NOT and parentheses.',
+  });
 }
 
 function tokenize(src: string): Token[] {
@@ -84,7 +90,8 @@ function tokenize(src: string): Token[] {
         if (j >= src.length) filterError(`Unterminated string starting at position ${i + 1} of the filter`);
         const d = src[j]!;
         if (d === '\\') {
-          if (j + 1 >= src.length) filterError(`Unterminated string starting at position ${i + 1} of the filter`);
+          if (j + 1 >= src.length)
+            filterError(`Unterminated string starting at position ${i + 1} of the filter`);
           text += src[j + 1];
           j += 2;
           continue;
@@ -178,7 +185,8 @@ class Parser {
       this.i++;
       const e = this.expression();
       const close = this.peek();
-      if (close?.kind !== ')') filterError(`Missing ")" ${this.where(close)} of the filter (opened at position ${t.pos + 1})`);
+      if (close?.kind !== ')')
+        filterError(`Missing ")" ${this.where(close)} of the filter (opened at position ${t.pos + 1})`);
       this.i++;
       return e;
     }
@@ -187,24 +195,38 @@ class Parser {
 
   private comparison(): FilterNode {
     const f = this.peek()!;
-    if (f.kind !== 'word' || KEYWORDS.has(f.text)) filterError(`Expected a field name ${this.where(f)} of the filter, got "${f.text}"`);
+    if (f.kind !== 'word' || KEYWORDS.has(f.text))
+      filterError(`Expected a field name ${this.where(f)} of the filter, got "${f.text}"`);
     this.i++;
     const next = this.peek();
-    if (next?.kind === '(') filterError(`Functions are not supported in filters ("${f.text}(…)" at position ${f.pos + 1})`);
-    if (!FIELD_PATH.test(f.text)) filterError(`Invalid field name "${f.text}" at position ${f.pos + 1} of the filter`);
-    if (next?.kind !== 'op') filterError(`Expected an operator after "${f.text}" ${this.where(next)} of the filter`, 'A bare word is not a filter: write FIELD = "value".');
+    if (next?.kind === '(')
+      filterError(`Functions are not supported in filters ("${f.text}(…)" at position ${f.pos + 1})`);
+    if (!FIELD_PATH.test(f.text))
+      filterError(`Invalid field name "${f.text}" at position ${f.pos + 1} of the filter`);
+    if (next?.kind !== 'op')
+      filterError(
+        `Expected an operator after "${f.text}" ${this.where(next)} of the filter`,
+        'A bare word is not a filter: write FIELD = "value".',
+      );
     this.i++;
     const v = this.peek();
-    if (!v || (v.kind !== 'word' && v.kind !== 'string') || (v.kind === 'word' && KEYWORDS.has(v.text))) filterError(`Expected a value after "${f.text} ${next.text}" ${this.where(v)} of the filter`);
+    if (!v || (v.kind !== 'word' && v.kind !== 'string') || (v.kind === 'word' && KEYWORDS.has(v.text)))
+      filterError(`Expected a value after "${f.text} ${next.text}" ${this.where(v)} of the filter`);
     this.i++;
-    return { type: 'compare', field: f.text.split('.').map(snakeToCamel), op: next.text as CompareOp, value: { text: v.text, quoted: v.kind === 'string' } };
+    return {
+      type: 'compare',
+      field: f.text.split('.').map(snakeToCamel),
+      op: next.text as CompareOp,
+      value: { text: v.text, quoted: v.kind === 'string' },
+    };
   }
 }
 
 /** Parses a filter; undefined for an empty one. Throws FILTER_INVALID. */
 export function parseFilter(src: string | undefined): FilterNode | undefined {
   if (src === undefined) return undefined;
-  if (src.length > MAX_FILTER_LENGTH) filterError(`The filter is longer than ${MAX_FILTER_LENGTH} characters`);
+  if (src.length > MAX_FILTER_LENGTH)
+    filterError(`The filter is longer than ${MAX_FILTER_LENGTH} characters`);
   return new Parser(tokenize(src)).parse();
 }
 
@@ -217,6 +239,11 @@ export interface FieldSpec {
   type: FieldType;
   /** A SQL expression over the table's columns (fixed text from this table, never user input). */
   sql: string;
+  /**
+   * The expression is never NULL (NOT NULL columns and functions of them): its comparisons need
+   * no `coalesce`, so they stay sargable and an index on the column serves them.
+   */
+  notNull?: boolean;
 }
 
 export interface FilterFields {
@@ -251,14 +278,20 @@ function cmpSql(left: RawBuilder<unknown>, op: CompareOp, right: RawBuilder<unkn
   }
 }
 
-function stringCompare(col: RawBuilder<unknown>, name: string, op: CompareOp, v: FilterValue): RawBuilder<SqlBool> {
+function stringCompare(
+  col: RawBuilder<unknown>,
+  name: string,
+  op: CompareOp,
+  v: FilterValue,
+): RawBuilder<SqlBool> {
   if (op === ':') {
     if (v.text === '*' && !v.quoted) return sql<SqlBool>`coalesce(${col}, '') <> ''`;
     return sql<SqlBool>`strpos(${col}, ${v.text}) > 0`;
   }
   if (op === '=' && v.text.includes('*')) return sql<SqlBool>`${col} like ${likePattern(v.text)}`;
   if (op === '!=' && v.text.includes('*')) return sql<SqlBool>`${col} not like ${likePattern(v.text)}`;
-  if (op !== '=' && op !== '!=') filterError(`Operator "${op}" is not supported on "${name}"`, `Use =, != or ${name}:"substring".`);
+  if (op !== '=' && op !== '!=')
+    filterError(`Operator "${op}" is not supported on "${name}"`, `Use =, != or ${name}:"substring".`);
   return cmpSql(col, op, sql.val(v.text));
 }
 
@@ -272,15 +305,27 @@ function compareSql(node: Extract<FilterNode, { type: 'compare' }>, spec: Filter
       case 'string':
         return stringCompare(col, name, op, value);
       case 'kind':
-        if (op !== '=' && op !== '!=') filterError(`Operator "${op}" is not supported on "${name}"`, 'Use kind = "VULNERABILITY" or kind != "…".');
-        if (!KIND_NAMES.includes(value.text)) filterError(`Unknown kind "${value.text}" in the filter`, `Kinds: ${KIND_NAMES.join(', ')}.`);
+        if (op !== '=' && op !== '!=')
+          filterError(
+            `Operator "${op}" is not supported on "${name}"`,
+            'Use kind = "VULNERABILITY" or kind != "…".',
+          );
+        if (!KIND_NAMES.includes(value.text))
+          filterError(`Unknown kind "${value.text}" in the filter`, `Kinds: ${KIND_NAMES.join(', ')}.`);
         return cmpSql(col, op, sql.val(value.text));
       case 'timestamp':
         if (op === ':') {
           if (value.text === '*' && !value.quoted) return sql<SqlBool>`${col} is not null`;
-          filterError(`Operator ":" is not supported on "${name}"`, `Compare times: ${name} >= "2024-01-01T00:00:00Z".`);
+          filterError(
+            `Operator ":" is not supported on "${name}"`,
+            `Compare times: ${name} >= "2024-01-01T00:00:00Z".`,
+          );
         }
-        if (!RFC3339.test(value.text) || Number.isNaN(Date.parse(value.text))) filterError(`"${value.text}" is not an RFC 3339 timestamp (for "${name}")`, 'Write it quoted, e.g. "2024-01-01T00:00:00Z".');
+        if (!RFC3339.test(value.text) || Number.isNaN(Date.parse(value.text)))
+          filterError(
+            `"${value.text}" is not an RFC 3339 timestamp (for "${name}")`,
+            'Write it quoted, e.g. "2024-01-01T00:00:00Z".',
+          );
         return cmpSql(col, op, sql`${value.text}::timestamptz`);
     }
   }
@@ -293,13 +338,20 @@ function compareSql(node: Extract<FilterNode, { type: 'compare' }>, spec: Filter
       if (value.text === '*' && !value.quoted) return sql<SqlBool>`${json} is not null`;
       return sql<SqlBool>`strpos(${text}, ${value.text}) > 0`;
     }
-    const literal = !value.quoted && (value.text === 'true' || value.text === 'false' || /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value.text));
+    const literal =
+      !value.quoted &&
+      (value.text === 'true' || value.text === 'false' || /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value.text));
     if (op === '=' || op === '!=') {
       if (literal) return cmpSql(json, op, sql`${value.text}::jsonb`);
       return stringCompare(text, name, op, value);
     }
-    if (!literal || value.text === 'true' || value.text === 'false') filterError(`Operator "${op}" needs a number (for "${name}")`, `e.g. ${name} >= 7.5`);
-    return cmpSql(sql`(case when jsonb_typeof(${json}) = 'number' then ${text}::numeric end)`, op, sql`${value.text}::numeric`);
+    if (!literal || value.text === 'true' || value.text === 'false')
+      filterError(`Operator "${op}" needs a number (for "${name}")`, `e.g. ${name} >= 7.5`);
+    return cmpSql(
+      sql`(case when jsonb_typeof(${json}) = 'number' then ${text}::numeric end)`,
+      op,
+      sql`${value.text}::numeric`,
+    );
   }
   const known = [...Object.keys(spec.fields), ...spec.jsonRoots.map((r) => `${r}.…`)];
   filterError(`Unknown filter field "${name}"`, `Fields: ${known.join(', ')}.`);
@@ -321,9 +373,14 @@ export function filterToSql(node: FilterNode | undefined, spec: FilterFields): R
       )})`;
     case 'not':
       return sql<SqlBool>`(not ${filterToSql(node.item, spec)})`;
-    case 'compare':
-      // coalesce: a missing field makes a comparison false (and its NOT true), never NULL.
+    case 'compare': {
+      // coalesce: a missing field makes a comparison false (and its NOT true), never NULL. A
+      // never-NULL column compared with a value is never NULL either; wrapping it would hide
+      // `kind = $1 AND resource_uri = $2` from the index.
+      const field = node.field.length === 1 ? spec.fields[node.field[0]!] : undefined;
+      if (field?.notNull) return compareSql(node, spec);
       return sql<SqlBool>`coalesce(${compareSql(node, spec)}, false)`;
+    }
   }
 }
 
@@ -332,31 +389,57 @@ const NAME_PREFIX = `'projects/' || project || case when location = '' then '' e
 /** Filterable fields of occurrences. */
 export const OCCURRENCE_FILTER_FIELDS: FilterFields = {
   fields: {
-    name: { type: 'string', sql: `(${NAME_PREFIX} || '/occurrences/' || occurrence_id)` },
-    kind: { type: 'kind', sql: 'kind' },
-    resourceUri: { type: 'string', sql: 'resource_uri' },
-    noteName: { type: 'string', sql: 'note_name' },
-    noteProjectId: { type: 'string', sql: `split_part(note_name, '/', 2)` },
-    noteId: { type: 'string', sql: `regexp_replace(note_name, '^.*/notes/', '')` },
+    name: { type: 'string', sql: `(${NAME_PREFIX} || '/occurrences/' || occurrence_id)`, notNull: true },
+    kind: { type: 'kind', sql: 'kind', notNull: true },
+    resourceUri: { type: 'string', sql: 'resource_uri', notNull: true },
+    noteName: { type: 'string', sql: 'note_name', notNull: true },
+    noteProjectId: { type: 'string', sql: `split_part(note_name, '/', 2)`, notNull: true },
+    noteId: { type: 'string', sql: `regexp_replace(note_name, '^.*/notes/', '')`, notNull: true },
     remediation: { type: 'string', sql: `(body ->> 'remediation')` },
-    createTime: { type: 'timestamp', sql: 'create_time' },
-    updateTime: { type: 'timestamp', sql: 'update_time' },
+    createTime: { type: 'timestamp', sql: 'create_time', notNull: true },
+    updateTime: { type: 'timestamp', sql: 'update_time', notNull: true },
   },
-  jsonRoots: ['vulnerability', 'build', 'image', 'package', 'deployment', 'discovery', 'attestation', 'upgrade', 'compliance', 'dsseAttestation', 'sbomReference', 'envelope'],
+  jsonRoots: [
+    'vulnerability',
+    'build',
+    'image',
+    'package',
+    'deployment',
+    'discovery',
+    'attestation',
+    'upgrade',
+    'compliance',
+    'dsseAttestation',
+    'sbomReference',
+    'envelope',
+  ],
   bodyColumn: 'body',
 };
 
 /** Filterable fields of notes. */
 export const NOTE_FILTER_FIELDS: FilterFields = {
   fields: {
-    name: { type: 'string', sql: `(${NAME_PREFIX} || '/notes/' || note_id)` },
-    kind: { type: 'kind', sql: 'kind' },
+    name: { type: 'string', sql: `(${NAME_PREFIX} || '/notes/' || note_id)`, notNull: true },
+    kind: { type: 'kind', sql: 'kind', notNull: true },
     shortDescription: { type: 'string', sql: `(body ->> 'shortDescription')` },
     longDescription: { type: 'string', sql: `(body ->> 'longDescription')` },
-    createTime: { type: 'timestamp', sql: 'create_time' },
-    updateTime: { type: 'timestamp', sql: 'update_time' },
+    createTime: { type: 'timestamp', sql: 'create_time', notNull: true },
+    updateTime: { type: 'timestamp', sql: 'update_time', notNull: true },
     expirationTime: { type: 'timestamp', sql: `(body ->> 'expirationTime')::timestamptz` },
   },
-  jsonRoots: ['vulnerability', 'build', 'image', 'package', 'deployment', 'discovery', 'attestation', 'upgrade', 'compliance', 'dsseAttestation', 'vulnerabilityAssessment', 'sbomReference'],
+  jsonRoots: [
+    'vulnerability',
+    'build',
+    'image',
+    'package',
+    'deployment',
+    'discovery',
+    'attestation',
+    'upgrade',
+    'compliance',
+    'dsseAttestation',
+    'vulnerabilityAssessment',
+    'sbomReference',
+  ],
   bodyColumn: 'body',
 };

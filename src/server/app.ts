@@ -16,6 +16,7 @@ import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
 import { googleError, toGoogleError } from './errors.js';
 import type { Metrics } from './metrics.js';
+import { authenticateClientCert, type ClientCertIdentity } from './client-certs.js';
 import { buildOpenApi } from './openapi.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { authorizeRoute, findRoute, matchPath, type MatchedPath, type RouteDef } from './routes.js';
@@ -30,7 +31,10 @@ export interface AuditEntryLike {
   detail?: Record<string, unknown>;
 }
 
-export type AuditFn = (db: Kysely<Database> | Transaction<Database>, entry: AuditEntryLike) => Promise<unknown>;
+export type AuditFn = (
+  db: Kysely<Database> | Transaction<Database>,
+  entry: AuditEntryLike,
+) => Promise<unknown>;
 
 export interface AppOptions {
   db: Kysely<Database>;
@@ -44,6 +48,12 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Principal of requests without credentials; default none (401). */
   anonymous?: Principal;
+  /**
+   * Client-certificate identities (mTLS; the socket verifies against --client-ca). Given, a
+   * presented certificate must verify and map to one of them, else 401; a request with such a
+   * certificate and no Authorization header is that identity.
+   */
+  clientIdentities?: readonly ClientCertIdentity[];
   now?: () => Date;
 }
 
@@ -65,7 +75,16 @@ function remoteOf(c: Context<Env>): string | undefined {
 function errorJson(c: Context<Env>, err: unknown, logger?: Logger) {
   let e = err;
   const code = (err as { code?: unknown })?.code;
-  if (!(err instanceof PortcullisError) && typeof code === 'string' && (/^(08|57P)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))) e = new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable', cause: err });
+  if (
+    !(err instanceof PortcullisError) &&
+    typeof code === 'string' &&
+    (/^(08|57P)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code))
+  )
+    e = new PortcullisError({
+      code: 'DATABASE_UNAVAILABLE',
+      message: 'The database is unavailable',
+      cause: err,
+    });
   const { http, body } = toGoogleError(e);
   if (http >= 500) logger?.error({ err, route: c.get('route') }, 'request failed');
   return c.json(body, http as 500);
@@ -74,7 +93,8 @@ function errorJson(c: Context<Env>, err: unknown, logger?: Logger) {
 export function createApp(opts: AppOptions): ServerApp {
   const { db, logger, metrics } = opts;
   const now = opts.now ?? (() => new Date());
-  const limiter = opts.rateLimit === false ? undefined : new RateLimiter(opts.rateLimit ?? { perSecond: 50, burst: 100 });
+  const limiter =
+    opts.rateLimit === false ? undefined : new RateLimiter(opts.rateLimit ?? { perSecond: 50, burst: 100 });
   const state = { draining: false };
   const app = new Hono<Env>();
 
@@ -87,19 +107,40 @@ export function createApp(opts: AppOptions): ServerApp {
     const seconds = (performance.now() - t0) / 1000;
     const route = c.get('route');
     metrics?.observe({ method: c.req.method, route, status: c.res.status }, seconds);
-    logger?.info({ method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1e4) / 10, actor: c.get('actor'), remote: remoteOf(c) }, 'request');
+    logger?.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        route,
+        status: c.res.status,
+        ms: Math.round(seconds * 1e4) / 10,
+        actor: c.get('actor'),
+        remote: remoteOf(c),
+      },
+      'request',
+    );
   });
 
   app.use(
     '*',
     bodyLimit({
       maxSize: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
-      onError: (c) => c.json(googleError(413, 'INVALID_ARGUMENT', `Request body larger than ${opts.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes`), 413),
+      onError: (c) =>
+        c.json(
+          googleError(
+            413,
+            'INVALID_ARGUMENT',
+            `Request body larger than ${opts.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes`,
+          ),
+          413,
+        ),
     }),
   );
 
   app.onError((err, c) => errorJson(c, err, logger));
-  app.notFound((c) => c.json(googleError(404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    c.json(googleError(404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404),
+  );
 
   app.get('/healthz', (c) => {
     c.set('route', '/healthz');
@@ -132,10 +173,33 @@ export function createApp(opts: AppOptions): ServerApp {
       // before it turns into a flood of audit appends.
       const limited = rateLimited(c, { id: 'anonymous', role: 'viewer', projects: [] });
       if (limited) return limited;
-      await opts.audit(db, { actor, action, resource: c.req.path.replace(/^\/v1\//, ''), outcome: 'denied', ...(remote ? { remote } : {}), detail: { status: 401, reason } });
-      c.header('WWW-Authenticate', header ? 'Bearer realm="portcullis", error="invalid_token"' : 'Bearer realm="portcullis"');
+      await opts.audit(db, {
+        actor,
+        action,
+        resource: c.req.path.replace(/^\/v1\//, ''),
+        outcome: 'denied',
+        ...(remote ? { remote } : {}),
+        detail: { status: 401, reason },
+      });
+      c.header(
+        'WWW-Authenticate',
+        header ? 'Bearer realm="portcullis", error="invalid_token"' : 'Bearer realm="portcullis"',
+      );
       return c.json(googleError(401, 'UNAUTHENTICATED', message), 401);
     };
+    if (opts.clientIdentities) {
+      const env = c.env as { incoming?: IncomingMessage } | undefined;
+      const cert = authenticateClientCert(env?.incoming?.socket, opts.clientIdentities);
+      if (cert.kind === 'invalid' || cert.kind === 'unknown')
+        return deny(
+          cert.kind === 'invalid' ? 'certificate-invalid' : 'certificate-unknown',
+          `cert:${cert.subject}`,
+          cert.kind === 'invalid'
+            ? `The client certificate is not valid (${cert.reason})`
+            : 'The client certificate is not mapped to an identity',
+        );
+      if (cert.kind === 'ok' && !header) return cert.principal;
+    }
     if (!header) {
       if (opts.anonymous) return opts.anonymous;
       return deny('missing', 'anonymous', 'Request is missing a bearer token');
@@ -145,13 +209,21 @@ export function createApp(opts: AppOptions): ServerApp {
     const v = await verifyToken(db, m[1]!, now());
     if (!v.ok) {
       const id = tokenIdOf(m[1]!);
-      return deny(v.reason, id ? `token:${id}` : 'anonymous', v.reason === 'expired' ? 'The token has expired' : v.reason === 'revoked' ? 'The token has been revoked' : 'Invalid token');
+      return deny(
+        v.reason,
+        id ? `token:${id}` : 'anonymous',
+        v.reason === 'expired'
+          ? 'The token has expired'
+          : v.reason === 'revoked'
+            ? 'The token has been revoked'
+            : 'Invalid token',
+      );
     }
     return v.principal;
   }
 
   function actorOf(p: Principal): string {
-    return p.id === 'anonymous' ? 'anonymous' : `token:${p.id}`;
+    return p.actor ?? (p.id === 'anonymous' ? 'anonymous' : `token:${p.id}`);
   }
 
   function rateLimited(c: Context<Env>, p: Principal): Response | undefined {
@@ -159,7 +231,10 @@ export function createApp(opts: AppOptions): ServerApp {
     const d = limiter.take(p.id === 'anonymous' ? `anonymous:${remoteOf(c) ?? ''}` : p.id);
     if (d.ok) return undefined;
     c.header('Retry-After', String(d.retryAfter));
-    return c.json(googleError(429, 'RESOURCE_EXHAUSTED', `Rate limit exceeded; retry after ${d.retryAfter} s`), 429);
+    return c.json(
+      googleError(429, 'RESOURCE_EXHAUSTED', `Rate limit exceeded; retry after ${d.retryAfter} s`),
+      429,
+    );
   }
 
   app.get('/metrics', async (c) => {
@@ -168,7 +243,13 @@ export function createApp(opts: AppOptions): ServerApp {
     if (p instanceof Response) return p;
     c.set('actor', actorOf(p));
     if (p.role !== 'admin') {
-      await opts.audit(db, { actor: actorOf(p), action: 'metrics.get', resource: '/metrics', outcome: 'denied', detail: { status: 403 } });
+      await opts.audit(db, {
+        actor: actorOf(p),
+        action: 'metrics.get',
+        resource: '/metrics',
+        outcome: 'denied',
+        detail: { status: 403 },
+      });
       return c.json(googleError(403, 'PERMISSION_DENIED', '/metrics needs the admin role'), 403);
     }
     if (!metrics) return c.text('', 200);
@@ -178,12 +259,16 @@ export function createApp(opts: AppOptions): ServerApp {
   app.all('/v1/*', async (c) => {
     const path = c.req.path.slice('/v1/'.length);
     const matched = matchPath(path);
-    if (!matched) return c.json(googleError(404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404);
+    if (!matched)
+      return c.json(googleError(404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404);
     c.set('route', matched.template);
     const { route, allowed } = findRoute(c.req.method, matched.shape);
     if (!route) {
       c.header('Allow', allowed.join(', '));
-      return c.json(googleError(405, 'UNIMPLEMENTED', `Method ${c.req.method} is not allowed on ${matched.template}`), 405);
+      return c.json(
+        googleError(405, 'UNIMPLEMENTED', `Method ${c.req.method} is not allowed on ${matched.template}`),
+        405,
+      );
     }
     const p = await authenticate(c, route.action);
     if (p instanceof Response) return p;
@@ -194,24 +279,57 @@ export function createApp(opts: AppOptions): ServerApp {
     const remote = remoteOf(c);
     const resource = path;
     if (!authorizeRoute(p, route, matched.parent)) {
-      await opts.audit(db, { actor, action: route.action, resource, outcome: 'denied', ...(remote ? { remote } : {}), detail: { status: 403, role: p.role, needs: route.role, project: matched.parent.project } });
-      return c.json(googleError(403, 'PERMISSION_DENIED', `The token may not ${route.write ? 'write' : 'read'} in project "${matched.parent.project}"`), 403);
+      await opts.audit(db, {
+        actor,
+        action: route.action,
+        resource,
+        outcome: 'denied',
+        ...(remote ? { remote } : {}),
+        detail: { status: 403, role: p.role, needs: route.role, project: matched.parent.project },
+      });
+      return c.json(
+        googleError(
+          403,
+          'PERMISSION_DENIED',
+          `The token may not ${route.write ? 'write' : 'read'} in project "${matched.parent.project}"`,
+        ),
+        403,
+      );
     }
     const url = new URL(c.req.url);
-    const query = (key: string) => url.searchParams.get(key) ?? url.searchParams.get(key.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)) ?? undefined;
+    const query = (key: string) =>
+      url.searchParams.get(key) ??
+      url.searchParams.get(key.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)) ??
+      undefined;
     try {
       return c.json(await run(route, matched, c, p, query, { actor, ...(remote ? { remote } : {}) }));
     } catch (err) {
       if (route.write) {
         const { http } = toGoogleError(err);
         const denied = http === 403;
-        await opts.audit(db, { actor, action: route.action, resource, outcome: denied ? 'denied' : 'error', ...(remote ? { remote } : {}), detail: { status: http, code: err instanceof PortcullisError ? err.code : 'INTERNAL' } }).catch((e: unknown) => logger?.error({ err: e }, 'audit append failed'));
+        await opts
+          .audit(db, {
+            actor,
+            action: route.action,
+            resource,
+            outcome: denied ? 'denied' : 'error',
+            ...(remote ? { remote } : {}),
+            detail: { status: http, code: err instanceof PortcullisError ? err.code : 'INTERNAL' },
+          })
+          .catch((e: unknown) => logger?.error({ err: e }, 'audit append failed'));
       }
       return errorJson(c, err, logger);
     }
   });
 
-  function run(route: RouteDef, m: MatchedPath, c: Context<Env>, p: Principal, query: (k: string) => string | undefined, who: { actor: string; remote?: string }) {
+  function run(
+    route: RouteDef,
+    m: MatchedPath,
+    c: Context<Env>,
+    p: Principal,
+    query: (k: string) => string | undefined,
+    who: { actor: string; remote?: string },
+  ) {
     return route.handle({
       db,
       parent: m.parent,
@@ -220,11 +338,15 @@ export function createApp(opts: AppOptions): ServerApp {
       principal: p,
       body: async () => {
         const text = await c.req.text();
-        if (text.trim() === '') throw new PortcullisError({ code: 'METADATA_INVALID', message: 'The request needs a JSON body' });
+        if (text.trim() === '')
+          throw new PortcullisError({ code: 'METADATA_INVALID', message: 'The request needs a JSON body' });
         try {
           return JSON.parse(text) as unknown;
         } catch (err) {
-          throw new PortcullisError({ code: 'METADATA_INVALID', message: `The request body is not valid JSON: ${(err as Error).message}` });
+          throw new PortcullisError({
+            code: 'METADATA_INVALID',
+            message: `The request body is not valid JSON: ${(err as Error).message}`,
+          });
         }
       },
       write: {
@@ -232,6 +354,7 @@ export function createApp(opts: AppOptions): ServerApp {
         now,
         record: (trx, entry) => opts.audit(trx, entry),
         canUseNotesOf: (project) => allows(p, project, 'viewer'),
+        canWriteNotesOf: (project) => allows(p, project, 'writer'),
       },
     });
   }

@@ -12,15 +12,44 @@ const time = { type: 'string', format: 'date-time' };
 const details = { type: 'object', additionalProperties: true };
 
 const PARAMS: Record<string, Json> = {
-  filter: { name: 'filter', in: 'query', schema: str, description: 'AIP-160 filter, e.g. kind="VULNERABILITY" AND resourceUri="…"' },
-  pageSize: { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 0, maximum: MAX_PAGE_SIZE, default: 20 } },
-  pageToken: { name: 'pageToken', in: 'query', schema: str, description: 'nextPageToken of the previous page' },
+  filter: {
+    name: 'filter',
+    in: 'query',
+    schema: str,
+    description: 'AIP-160 filter, e.g. kind="VULNERABILITY" AND resourceUri="…"',
+  },
+  pageSize: {
+    name: 'pageSize',
+    in: 'query',
+    schema: { type: 'integer', minimum: 0, maximum: MAX_PAGE_SIZE, default: 20 },
+  },
+  pageToken: {
+    name: 'pageToken',
+    in: 'query',
+    schema: str,
+    description: 'nextPageToken of the previous page',
+  },
   noteId: { name: 'noteId', in: 'query', required: true, schema: str },
-  updateMask: { name: 'updateMask', in: 'query', schema: str, description: 'Comma-separated field paths; absent: replace' },
+  updateMask: {
+    name: 'updateMask',
+    in: 'query',
+    schema: str,
+    description: 'Comma-separated field paths; absent: replace',
+  },
 };
 
 function schemas(): Json {
-  const envelope = { type: 'object', properties: { payload: { type: 'string', format: 'byte' }, payloadType: str, signatures: { type: 'array', items: { type: 'object', properties: { sig: { type: 'string', format: 'byte' }, keyid: str } } } } };
+  const envelope = {
+    type: 'object',
+    properties: {
+      payload: { type: 'string', format: 'byte' },
+      payloadType: str,
+      signatures: {
+        type: 'array',
+        items: { type: 'object', properties: { sig: { type: 'string', format: 'byte' }, keyid: str } },
+      },
+    },
+  };
   const kind = { type: 'string', enum: ['NOTE_KIND_UNSPECIFIED', ...KIND_NAMES] };
   return {
     Note: {
@@ -43,7 +72,9 @@ function schemas(): Json {
     Occurrence: {
       type: 'object',
       required: ['resourceUri', 'noteName'],
-      description: `One details field, matching kind: ${KINDS.filter((k) => k.occurrenceField).map((k) => `${k.kind} → ${k.occurrenceField}`).join(', ')}.`,
+      description: `One details field, matching kind: ${KINDS.filter((k) => k.occurrenceField)
+        .map((k) => `${k.kind} → ${k.occurrenceField}`)
+        .join(', ')}.`,
       properties: {
         name: { ...str, readOnly: true },
         resourceUri: str,
@@ -57,21 +88,100 @@ function schemas(): Json {
       },
       additionalProperties: false,
     },
-    ListNotesResponse: { type: 'object', properties: { notes: { type: 'array', items: ref('Note') }, nextPageToken: str } },
-    ListOccurrencesResponse: { type: 'object', properties: { occurrences: { type: 'array', items: ref('Occurrence') }, nextPageToken: str } },
-    ListNoteOccurrencesResponse: { type: 'object', properties: { occurrences: { type: 'array', items: ref('Occurrence') }, nextPageToken: str } },
-    BatchCreateNotesRequest: { type: 'object', required: ['notes'], properties: { notes: { type: 'object', additionalProperties: ref('Note'), maxProperties: 1000 } } },
-    BatchCreateNotesResponse: { type: 'object', properties: { notes: { type: 'array', items: ref('Note') } } },
-    BatchCreateOccurrencesRequest: { type: 'object', required: ['occurrences'], properties: { occurrences: { type: 'array', items: ref('Occurrence'), maxItems: 1000 } } },
-    BatchCreateOccurrencesResponse: { type: 'object', properties: { occurrences: { type: 'array', items: ref('Occurrence') } } },
+    ListNotesResponse: {
+      type: 'object',
+      properties: { notes: { type: 'array', items: ref('Note') }, nextPageToken: str },
+    },
+    ListOccurrencesResponse: {
+      type: 'object',
+      properties: { occurrences: { type: 'array', items: ref('Occurrence') }, nextPageToken: str },
+    },
+    ListNoteOccurrencesResponse: {
+      type: 'object',
+      properties: { occurrences: { type: 'array', items: ref('Occurrence') }, nextPageToken: str },
+    },
+    BatchCreateNotesRequest: {
+      type: 'object',
+      required: ['notes'],
+      properties: { notes: { type: 'object', additionalProperties: ref('Note'), maxProperties: 1000 } },
+    },
+    BatchCreateNotesResponse: {
+      type: 'object',
+      properties: { notes: { type: 'array', items: ref('Note') } },
+    },
+    BatchCreateOccurrencesRequest: {
+      type: 'object',
+      required: ['occurrences'],
+      properties: { occurrences: { type: 'array', items: ref('Occurrence'), maxItems: 1000 } },
+    },
+    ReplaceScanRequest: {
+      type: 'object',
+      description:
+        'Portcullis extension. Occurrences default to resourceUri; notes are created in notesProject when missing, never updated.',
+      required: ['resourceUri'],
+      properties: {
+        resourceUri: str,
+        notesProject: {
+          ...str,
+          description:
+            'Provider project of the notes (default: {project}). The replace deletes occurrences attached to its notes.',
+        },
+        kinds: {
+          type: 'array',
+          items: str,
+          description: 'Kinds replaced (default DISCOVERY, PACKAGE, VULNERABILITY).',
+        },
+        notes: { type: 'object', additionalProperties: ref('Note') },
+        occurrences: { type: 'array', items: ref('Occurrence'), maxItems: 20000 },
+      },
+      additionalProperties: false,
+    },
+    ReplaceScanResponse: {
+      type: 'object',
+      properties: {
+        resourceUri: str,
+        notesProject: str,
+        kinds: { type: 'array', items: str },
+        deletedCount: { type: 'integer' },
+        createdCount: { type: 'integer' },
+        notesCreatedCount: { type: 'integer' },
+      },
+    },
+    BatchCreateOccurrencesResponse: {
+      type: 'object',
+      properties: { occurrences: { type: 'array', items: ref('Occurrence') } },
+    },
     VulnerabilityOccurrencesSummary: {
       type: 'object',
-      properties: { counts: { type: 'array', items: { type: 'object', properties: { resourceUri: str, severity: { type: 'string', enum: [...SEVERITIES] }, fixableCount: { type: 'string', format: 'int64' }, totalCount: { type: 'string', format: 'int64' } } } } },
+      properties: {
+        counts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              resourceUri: str,
+              severity: { type: 'string', enum: [...SEVERITIES] },
+              fixableCount: { type: 'string', format: 'int64' },
+              totalCount: { type: 'string', format: 'int64' },
+            },
+          },
+        },
+      },
     },
     Empty: { type: 'object' },
     Status: {
       type: 'object',
-      properties: { error: { type: 'object', properties: { code: { type: 'integer' }, message: str, status: str, details: { type: 'array', items: { type: 'object' } } } } },
+      properties: {
+        error: {
+          type: 'object',
+          properties: {
+            code: { type: 'integer' },
+            message: str,
+            status: str,
+            details: { type: 'array', items: { type: 'object' } },
+          },
+        },
+      },
     },
   };
 }
@@ -85,7 +195,12 @@ export function buildOpenApi(): Json {
   for (const prefix of ['/v1/projects/{project}', '/v1/projects/{project}/locations/{location}']) {
     for (const r of ROUTES) {
       const path = `${prefix}/${r.shape}`;
-      const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: str }));
+      const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: str,
+      }));
       const op: Json = {
         operationId: prefix.includes('locations') ? `${r.rpc}InLocation` : r.rpc,
         summary: r.summary,
@@ -101,16 +216,36 @@ export function buildOpenApi(): Json {
           429: errorResponse('RESOURCE_EXHAUSTED'),
         },
       };
-      if (r.request) op.requestBody = { required: true, content: { 'application/json': { schema: ref(r.request) } } };
+      if (r.request)
+        op.requestBody = { required: true, content: { 'application/json': { schema: ref(r.request) } } };
       paths[path] = { ...(paths[path] ?? {}), [r.method.toLowerCase()]: op };
     }
   }
-  paths['/healthz'] = { get: { operationId: 'Healthz', security: [], responses: { 200: { description: 'The process is up' } } } };
-  paths['/readyz'] = { get: { operationId: 'Readyz', security: [], responses: { 200: { description: 'The database answers' }, 503: { description: 'Not ready' } } } };
-  paths['/metrics'] = { get: { operationId: 'Metrics', description: 'Prometheus metrics; needs the admin role.', responses: { 200: { description: 'text/plain exposition format' } } } };
+  paths['/healthz'] = {
+    get: { operationId: 'Healthz', security: [], responses: { 200: { description: 'The process is up' } } },
+  };
+  paths['/readyz'] = {
+    get: {
+      operationId: 'Readyz',
+      security: [],
+      responses: { 200: { description: 'The database answers' }, 503: { description: 'Not ready' } },
+    },
+  };
+  paths['/metrics'] = {
+    get: {
+      operationId: 'Metrics',
+      description: 'Prometheus metrics; needs the admin role.',
+      responses: { 200: { description: 'text/plain exposition format' } },
+    },
+  };
   return {
     openapi: '3.1.0',
-    info: { title: 'Portcullis metadata server (Grafeas v1)', version: '1', description: 'Grafeas v1 REST API: notes and occurrences. proto3 JSON: lowerCamelCase out, snake_case accepted in.' },
+    info: {
+      title: 'Portcullis metadata server (Grafeas v1)',
+      version: '1',
+      description:
+        'Grafeas v1 REST API: notes and occurrences. proto3 JSON: lowerCamelCase out, snake_case accepted in.',
+    },
     security: [{ bearer: [] }],
     paths,
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: schemas() },
