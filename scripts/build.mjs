@@ -18,3 +18,17 @@ await build({
   define: { __PORTCULLIS_VERSION__: JSON.stringify(pkg.version) },
 });
 chmodSync('dist/cli.js', 0o755);
+
+// The manifest parse worker (`scan config` on large inputs), next to cli.js: it is started with
+// `new URL('./manifest-worker.js', import.meta.url)` from the bundle.
+await build({
+  entryPoints: ['src/checks/k8s/manifest-worker.ts'],
+  outfile: 'dist/manifest-worker.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  packages: 'external',
+  logLevel: 'warning',
+});

@@ -46,7 +46,14 @@ export function renderConfigTable(r: ConfigScanResult): string {
   return out.join('\n') + '\n';
 }
 
-export function renderConfigJson(r: ConfigScanResult, opts: ConfigRenderOptions): string {
+/** Findings stringified at a time by `renderConfigJsonChunks`. */
+const FINDINGS_PER_CHUNK = 1000;
+
+/**
+ * The JSON report (see docs/config-report.md) in pieces, the findings a thousand at a time, so a
+ * large report is never built as one string; the pieces joined are exactly `renderConfigJson`.
+ */
+export function* renderConfigJsonChunks(r: ConfigScanResult, opts: ConfigRenderOptions): Generator<string> {
   const doc = {
     schemaVersion: 1,
     tool: { name: 'portcullis', version: opts.toolVersion },
@@ -55,10 +62,30 @@ export function renderConfigJson(r: ConfigScanResult, opts: ConfigRenderOptions)
     stats: r.stats,
     notes: r.notes,
     unknowns: r.unknowns,
-    findings: r.findings,
+    findings: [] as ConfigFinding[],
     summary: summary(r.findings),
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  const outline = JSON.stringify(doc, null, 2);
+  if (r.findings.length === 0) {
+    yield outline + '\n';
+    return;
+  }
+  // Only top-level keys sit after a newline and two spaces (strings escape their newlines).
+  const marker = '\n  "findings": []';
+  const at = outline.indexOf(marker);
+  yield outline.slice(0, at) + '\n  "findings": [\n';
+  // Stringified inside a one-key object, the items get the indentation they have in the report.
+  const open = '{\n  "findings": [\n'.length;
+  const close = '\n  ]\n}'.length;
+  for (let i = 0; i < r.findings.length; i += FINDINGS_PER_CHUNK) {
+    const part = JSON.stringify({ findings: r.findings.slice(i, i + FINDINGS_PER_CHUNK) }, null, 2);
+    yield (i > 0 ? ',\n' : '') + part.slice(open, part.length - close);
+  }
+  yield '\n  ]' + outline.slice(at + marker.length) + '\n';
+}
+
+export function renderConfigJson(r: ConfigScanResult, opts: ConfigRenderOptions): string {
+  return [...renderConfigJsonChunks(r, opts)].join('');
 }
 
 /** A SARIF artifact URI: relative paths with `/`, absolute paths as file URLs, stdin as `stdin`. */

@@ -1,5 +1,6 @@
 /** `portcullis scan config <path…>`: Kubernetes manifests and Dockerfiles against the configuration rule sets. */
 import { existsSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { evaluateCompliance, frameworkById, renderComplianceJson, renderComplianceTable } from '../checks/compliance/evaluate.js';
 import { FRAMEWORKS } from '../checks/compliance/frameworks.js';
@@ -7,7 +8,7 @@ import { scanConfig } from '../checks/config-scan.js';
 import { loadCustomRules, type CustomRule } from '../checks/custom/load.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../checks/k8s/load.js';
 import { parsePssVersion } from '../checks/k8s/pss/version.js';
-import { renderConfigJson, renderConfigSarif, renderConfigTable } from '../checks/report.js';
+import { renderConfigJsonChunks, renderConfigSarif, renderConfigTable } from '../checks/report.js';
 import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
 import { CONFIG_SEVERITIES } from '../checks/types.js';
 import { PortcullisError } from '../core/errors.js';
@@ -63,6 +64,40 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * `writeOutput` for a report in pieces (a large JSON report is never one string): to stdout, or
+ * atomically to a file, each piece written while the next is rendered.
+ */
+async function writeOutputChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
+  if (!file || file === '-') {
+    for (const c of chunks) await new Promise<void>((resolve, reject) => process.stdout.write(c, (err) => (err ? reject(err) : resolve())));
+    return;
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(tmp, 'w');
+    let position = 0;
+    let pending: Promise<unknown> | undefined;
+    for (const c of chunks) {
+      const b = Buffer.from(c);
+      const write = fh.write(b, 0, b.length, position);
+      write.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      position += b.length;
+      await pending;
+      pending = write;
+    }
+    await pending;
+    await fh.close();
+    fh = undefined;
+    await rename(tmp, file);
+  } catch (err) {
+    await fh?.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw new PortcullisError({ code: 'OUTPUT_FAILED', message: `Cannot write "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'Check that the directory exists and is writable.', cause: err });
+  }
+}
+
 export function scanConfigCommand(): Command {
   return new Command('config')
     .description('Check Kubernetes manifests (YAML/JSON files, directories, - for stdin) and Dockerfiles against the configuration rule sets')
@@ -96,7 +131,7 @@ export function scanConfigCommand(): Command {
       const allFindings = result.findings;
       result.findings = result.findings.filter((f) => severities.includes(f.severity));
       const scan = { targets: paths, ruleSets, pss: { level: flags.pssLevel, version: flags.pssVersion }, ...(trustedRegistries ? { trustedRegistries } : {}), ...(customRules ? { customRules: customRules.map((r) => r.id) } : {}) };
-      let text: string;
+      let text: string | Iterable<string>;
       let failed = result.findings.length > 0;
       if (framework) {
         const extra = new Map<string, string[]>();
@@ -104,8 +139,9 @@ export function scanConfigCommand(): Command {
         const report = evaluateCompliance({ framework, findings: allFindings, ranRules: ruleIdsOf(ruleSets, customRules ? { customRules } : {}), extra });
         failed = report.summary.fail > 0;
         text = flags.format === 'json' ? renderComplianceJson(report, { toolVersion: TOOL_VERSION, scan }) : renderComplianceTable(report);
-      } else text = flags.format === 'json' ? renderConfigJson(result, { toolVersion: TOOL_VERSION, scan }) : flags.format === 'sarif' ? renderConfigSarif(result, { toolVersion: TOOL_VERSION }) : renderConfigTable(result);
-      await writeOutput(text, flags.output);
+      } else text = flags.format === 'json' ? renderConfigJsonChunks(result, { toolVersion: TOOL_VERSION, scan }) : flags.format === 'sarif' ? renderConfigSarif(result, { toolVersion: TOOL_VERSION }) : renderConfigTable(result);
+      if (typeof text === 'string') await writeOutput(text, flags.output);
+      else await writeOutputChunks(text, flags.output);
       if (!flags.quiet && (flags.format !== 'table' || framework)) {
         for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
         for (const u of result.unknowns) process.stderr.write(`warning: cannot check ${u.file}${u.line !== undefined ? `:${u.line}:${u.column}` : ''}: ${u.reason}\n`);

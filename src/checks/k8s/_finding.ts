@@ -36,7 +36,7 @@ export function objectRef(obj: Pick<ManifestObject, 'apiVersion' | 'kind' | 'nam
 /** A field of `obj` as a location; `from` is the finding's own object (no file/object repeated). */
 export function locationOf(obj: ManifestObject, path: FieldPath, from?: ManifestObject): ConfigLocation {
   const pos = obj.locate(path);
-  const loc: ConfigLocation = { field: formatFieldPath([...obj.base, ...path]), line: pos.line, column: pos.column };
+  const loc: ConfigLocation = { field: formatFieldPath(obj.base.length ? [...obj.base, ...path] : path), line: pos.line, column: pos.column };
   if (from && from !== obj) {
     loc.file = obj.file;
     loc.object = objectRef(obj);
@@ -50,34 +50,40 @@ export function findingFromHits(ruleSet: string, rule: RuleDef, obj: ManifestObj
   const first = hits[0]!;
   const at = locationOf(obj, first.path);
   const related: ConfigLocation[] = [];
-  const key = (o: ManifestObject, field: string) => `${o.file}\u0000${o.docIndex}\u0000${field}`;
-  const seen = new Set<string>([key(obj, at.field)]);
-  const push = (o: ManifestObject, p: FieldPath) => {
-    if (related.length >= MAX_RELATED) return;
-    const loc = locationOf(o, p, obj);
-    const k = key(o, loc.field);
-    if (seen.has(k)) return;
-    seen.add(k);
-    related.push(loc);
-  };
-  let severity: ConfigSeverity | undefined;
-  const messages: string[] = [];
-  const containers: string[] = [];
-  const properties: Record<string, unknown>[] = [];
-  for (const h of hits) {
-    if (h !== first) push(obj, h.path);
-    for (const r of h.related ?? []) push(r.obj, r.path);
-    severity = severity ? maxSeverity(severity, h.severity ?? rule.severity) : (h.severity ?? rule.severity);
-    if (!messages.includes(h.message)) messages.push(h.message);
-    if (h.container !== undefined && !containers.includes(h.container)) containers.push(h.container);
-    if (h.properties) properties.push(h.properties);
+  let severity: ConfigSeverity = first.severity ?? rule.severity;
+  let message = first.message;
+  const containers: string[] = first.container !== undefined ? [first.container] : [];
+  const properties: Record<string, unknown>[] = first.properties ? [first.properties] : [];
+  // The common case, one hit with nothing related, needs none of the folding below.
+  if (hits.length > 1 || first.related?.length) {
+    const key = (o: ManifestObject, field: string) => `${o.file}\u0000${o.docIndex}\u0000${field}`;
+    const seen = new Set<string>([key(obj, at.field)]);
+    const push = (o: ManifestObject, p: FieldPath) => {
+      if (related.length >= MAX_RELATED) return;
+      const loc = locationOf(o, p, obj);
+      const k = key(o, loc.field);
+      if (seen.has(k)) return;
+      seen.add(k);
+      related.push(loc);
+    };
+    const messages: string[] = [first.message];
+    for (const h of hits) {
+      if (h !== first) push(obj, h.path);
+      for (const r of h.related ?? []) push(r.obj, r.path);
+      if (h === first) continue;
+      severity = maxSeverity(severity, h.severity ?? rule.severity);
+      if (!messages.includes(h.message)) messages.push(h.message);
+      if (h.container !== undefined && !containers.includes(h.container)) containers.push(h.container);
+      if (h.properties) properties.push(h.properties);
+    }
+    message = messages.join('; ');
   }
   return {
     ruleId: rule.id,
     ruleSet,
     title: rule.title,
-    severity: severity ?? rule.severity,
-    message: messages.join('; '),
+    severity,
+    message,
     object: objectRef(obj),
     ...(containers.length ? { container: containers[0], containers } : {}),
     file: obj.file,

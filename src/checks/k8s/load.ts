@@ -7,11 +7,25 @@
  * with the reason and, where known, the line — the rest of the input is still checked. Files are
  * capped in size and YAML aliases are capped in number (alias bombs).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
-import { isDockerfileName, looksLikeDockerfile } from '../dockerfile/parse.js';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDockerfileName } from '../dockerfile/parse.js';
+import {
+  DEFAULT_MAX_ALIAS_COUNT,
+  DEFAULT_MAX_FILE_BYTES,
+  isDockerfile,
+  linePosition,
+  MANIFEST_EXTENSIONS,
+  parseManifestFile,
+  parseManifestText,
+  type ManifestUnknown,
+  type ParsedInput,
+  type ParseLimits,
+} from './_parse-manifests.js';
+import { parseFilesInParallel, parseWorkerCount, type ParseTask } from './_parse-pool.js';
 import type { FieldPath } from './pss/types.js';
+
+export { DEFAULT_MAX_ALIAS_COUNT, DEFAULT_MAX_FILE_BYTES, type ManifestUnknown };
 
 export interface ManifestObject {
   /** Display path of the file (`-` input is `<stdin>`). */
@@ -32,15 +46,6 @@ export interface ManifestObject {
 export interface SourcePosition {
   line: number;
   column: number;
-}
-
-/** An input that could not be checked. */
-export interface ManifestUnknown {
-  file: string;
-  reason: string;
-  line?: number;
-  column?: number;
-  docIndex?: number;
 }
 
 export interface LoadResult {
@@ -65,182 +70,105 @@ export interface LoadOptions {
   maxAliasCount?: number;
   /** Reads stdin for the `-` target. */
   readStdin?: () => Promise<string>;
+  /**
+   * Worker threads that parse large inputs (more than `PARALLEL_MIN_FILES` files) besides the
+   * calling thread; default one per further core, up to 3, when the bundled worker is there.
+   * 0 parses in the calling thread only.
+   */
+  parseWorkers?: number;
+  /** The parse worker script (default `manifest-worker.js` next to the bundled CLI). */
+  parseWorkerUrl?: URL;
 }
 
-export const DEFAULT_MAX_FILE_BYTES = 32 << 20;
-export const DEFAULT_MAX_ALIAS_COUNT = 100;
-const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+/**
+ * The position of the deepest field of `path` present in the document (its start when none is).
+ * Keys are the path joined with NUL (see `indexPositions`), tried from the whole path down.
+ */
+function locateIn(doc: ParsedDocument, lineStarts: readonly number[], path: FieldPath): SourcePosition {
+  let at = doc.root;
+  if (path.length > 0) {
+    let key = String(path[0]);
+    for (let i = 1; i < path.length; i++) key = `${key}\0${path[i]}`;
+    let hit = doc.positions.get(key);
+    if (hit === undefined) {
+      // Shorter prefixes, by their exact lengths (a key may itself contain NUL).
+      let end = key.length;
+      for (let i = path.length - 1; i > 0 && hit === undefined; i--) {
+        end -= String(path[i]).length + 1;
+        hit = doc.positions.get(key.slice(0, end));
+      }
+    }
+    if (hit !== undefined) at = hit;
+  }
+  const p = linePosition(lineStarts, at);
+  return { line: p.line, column: p.col };
+}
+
+type ParsedDocument = ParsedInput['documents'][number];
+
+function emptyResult(): LoadResult {
+  return { objects: [], unknowns: [], files: 0, skippedDocuments: 0, dockerfiles: [] };
+}
+
+/** Adds a parsed input to a result: its objects get their names and `locate`. */
+function addParsed(into: LoadResult, p: ParsedInput): void {
+  into.files += p.files;
+  into.skippedDocuments += p.skippedDocuments;
+  for (const u of p.unknowns) into.unknowns.push(u);
+  for (const d of p.dockerfiles) into.dockerfiles.push(d);
+  const { file, lineStarts } = p;
+  for (const doc of p.documents) {
+    for (const { base, value } of doc.objects) {
+      const meta = isRecord(value.metadata) ? value.metadata : {};
+      into.objects.push({
+        file,
+        docIndex: doc.docIndex,
+        base,
+        value,
+        apiVersion: value.apiVersion as string,
+        kind: value.kind as string,
+        name: typeof meta.name === 'string' ? meta.name : '',
+        namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+        locate: base.length === 0 ? (path) => locateIn(doc, lineStarts, path) : (path) => locateIn(doc, lineStarts, [...base, ...path]),
+      });
+    }
+  }
+}
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/**
- * Where every key and sequence item of a document starts, by path (`spec\0containers\00`), so
- * the parsed tree need not be kept: findings look positions up here. Aliases are not followed (an
- * aliased field answers the alias's position), which also keeps alias bombs out.
- */
-function indexPositions(doc: Document.Parsed): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (node: Node | null | undefined, prefix: string) => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (!isScalar(pair.key)) continue;
-        const key = prefix + String(pair.key.value);
-        const at = (pair.key as Node).range?.[0];
-        if (at !== undefined && !out.has(key)) out.set(key, at);
-        walk(pair.value as Node | null, key + '\0');
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const key = prefix + i;
-        const at = (item as Node | null)?.range?.[0];
-        if (at !== undefined) out.set(key, at);
-        walk(item as Node | null, key + '\0');
-      });
-    }
-  };
-  walk(doc.contents as Node | null, '');
-  return out;
-}
-
-/** The position of the deepest field of `path` present in the document (its start when none is). */
-function locateIn(positions: Map<string, number>, root: number, lc: LineCounter, path: FieldPath): SourcePosition {
-  let at = root;
-  for (let i = path.length; i > 0; i--) {
-    const hit = positions.get(path.slice(0, i).join('\0'));
-    if (hit !== undefined) {
-      at = hit;
-      break;
-    }
-  }
-  const p = lc.linePos(at);
-  return { line: p.line, column: p.col };
-}
-
-function kindOf(v: Record<string, unknown>): { apiVersion: string; kind: string } | undefined {
-  return typeof v.apiVersion === 'string' && typeof v.kind === 'string' ? { apiVersion: v.apiVersion, kind: v.kind } : undefined;
+function limitsOf(opts: LoadOptions): ParseLimits {
+  return { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, maxAliasCount: opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT };
 }
 
 /** Parses one file's text into objects; never throws for bad content. */
 export function loadManifestText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
-  const out: LoadResult = { objects: [], unknowns: [], files: 1, skippedDocuments: 0, dockerfiles: [] };
-  const lineCounter = new LineCounter();
-  const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
-  let docs: Document.Parsed[];
-  try {
-    // Kubernetes reads manifests as YAML 1.1 (yes/no/on/off are booleans), with merge keys.
-    docs = parseAllDocuments(text, { lineCounter, version: '1.1', merge: true, prettyErrors: false }) as Document.Parsed[];
-  } catch (err) {
-    out.unknowns.push({ file, reason: `Cannot parse: ${(err as Error).message}` });
-    return out;
-  }
-  if (!Array.isArray(docs)) return out; // empty stream
-  docs.forEach((doc, docIndex) => {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-      out.unknowns.push({ file, docIndex, reason: `Invalid YAML: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col });
-      return;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount });
-    } catch (err) {
-      const start = lineCounter.linePos(doc.range[0]);
-      out.unknowns.push({ file, docIndex, reason: `Cannot load document: ${(err as Error).message}`, line: start.line, column: start.col });
-      return;
-    }
-    if (!isRecord(value) || !kindOf(value)) {
-      out.skippedDocuments++;
-      return;
-    }
-    const positions = indexPositions(doc);
-    const root = (doc.contents as Node | null)?.range?.[0] ?? 0;
-    const add = (v: Record<string, unknown>, base: FieldPath) => {
-      const k = kindOf(v);
-      if (!k) {
-        out.skippedDocuments++;
-        return;
-      }
-      const meta = isRecord(v.metadata) ? v.metadata : {};
-      out.objects.push({
-        file,
-        docIndex,
-        base,
-        value: v,
-        apiVersion: k.apiVersion,
-        kind: k.kind,
-        name: typeof meta.name === 'string' ? meta.name : '',
-        namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
-        locate: (path) => locateIn(positions, root, lineCounter, [...base, ...path]),
-      });
-    };
-    // `kind: List` (and `…List` kinds with items, as kubectl prints them) hold objects in items.
-    if (value.kind === 'List' || (String(value.kind).endsWith('List') && Array.isArray(value.items))) {
-      (Array.isArray(value.items) ? value.items : []).forEach((item, i) => {
-        if (isRecord(item)) add(item, ['items', i]);
-        else out.skippedDocuments++;
-      });
-    } else add(value, []);
-  });
-  return out;
+  const r = emptyResult();
+  addParsed(r, parseManifestText(text, file, limitsOf(opts)));
+  return r;
 }
 
-function merge(into: LoadResult, r: LoadResult): void {
-  into.objects.push(...r.objects);
-  into.unknowns.push(...r.unknowns);
-  into.files += r.files;
-  into.skippedDocuments += r.skippedDocuments;
-  into.dockerfiles.push(...r.dockerfiles);
-}
+/** What loading a target yields, in input order: a file to parse, or a result known already. */
+type Step = { task: ParseTask } | { parsed: ParsedInput } | { unknown: ManifestUnknown };
 
-/** A Dockerfile by name, or (for an explicit non-manifest file) by its first instruction. */
-function isDockerfile(path: string, text: string, explicit: boolean): boolean {
-  const name = basename(path);
-  if (isDockerfileName(name)) return true;
-  return explicit && !MANIFEST_EXTENSIONS.test(name) && looksLikeDockerfile(text);
-}
-
-function loadFile(path: string, opts: LoadOptions, into: LoadResult, explicit = false): void {
-  const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let text: string;
-  try {
-    const st = statSync(path);
-    if (st.size > max) {
-      into.unknowns.push({ file: path, reason: `File is ${st.size} bytes, more than the ${max}-byte limit` });
-      into.files++;
-      return;
-    }
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    into.unknowns.push({ file: path, reason: `Cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
-    into.files++;
-    return;
-  }
-  if (isDockerfile(path, text, explicit)) {
-    into.dockerfiles.push({ file: path, text });
-    into.files++;
-    return;
-  }
-  merge(into, loadManifestText(text, path, opts));
-}
-
-function walk(dir: string, opts: LoadOptions, into: LoadResult): void {
+function walk(dir: string, steps: Step[]): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (err) {
-    into.unknowns.push({ file: dir, reason: `Cannot read directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    steps.push({ unknown: { file: dir, reason: `Cannot read directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}` } });
     return;
   }
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) walk(p, opts, into);
+      if (!e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) walk(p, steps);
     } else if ((e.isFile() || e.isSymbolicLink()) && (MANIFEST_EXTENSIONS.test(e.name) || isDockerfileName(e.name))) {
-      loadFile(p, opts, into); // symlinked directories are not followed (no loops)
+      steps.push({ task: { path: p, explicit: false } }); // symlinked directories are not followed (no loops)
     }
   }
 }
@@ -248,30 +176,40 @@ function walk(dir: string, opts: LoadOptions, into: LoadResult): void {
 /**
  * Loads every target: a file (any name), a directory (its `.yaml`, `.yml` and `.json` files,
  * recursively, hidden directories and node_modules skipped) or `-` for stdin. A missing target
- * is an unknown entry too; the caller decides whether that is fatal.
+ * is an unknown entry too; the caller decides whether that is fatal. Large inputs are parsed on
+ * worker threads (`_parse-pool.ts`); the result is the same either way.
  */
 export async function loadManifests(targets: readonly string[], opts: LoadOptions = {}): Promise<LoadResult> {
-  const out: LoadResult = { objects: [], unknowns: [], files: 0, skippedDocuments: 0, dockerfiles: [] };
+  const limits = limitsOf(opts);
+  const steps: Step[] = [];
   for (const t of targets) {
     if (t === '-') {
       const text = opts.readStdin ? await opts.readStdin() : '';
-      const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-      if (Buffer.byteLength(text) > max) out.unknowns.push({ file: '<stdin>', reason: `Input is more than the ${max}-byte limit` });
-      else if (isDockerfile('<stdin>', text, true)) {
-        out.dockerfiles.push({ file: '<stdin>', text });
-        out.files++;
-      } else merge(out, loadManifestText(text, '<stdin>', opts));
+      const max = limits.maxFileBytes;
+      if (Buffer.byteLength(text) > max) steps.push({ unknown: { file: '<stdin>', reason: `Input is more than the ${max}-byte limit` } });
+      else if (isDockerfile('<stdin>', text, true)) steps.push({ parsed: { file: '<stdin>', files: 1, unknowns: [], skippedDocuments: 0, dockerfiles: [{ file: '<stdin>', text }], documents: [], lineStarts: [] } });
+      else steps.push({ parsed: parseManifestText(text, '<stdin>', limits) });
       continue;
     }
     let isDir = false;
     try {
       isDir = statSync(t).isDirectory();
     } catch (err) {
-      out.unknowns.push({ file: t, reason: `Cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      steps.push({ unknown: { file: t, reason: `Cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` } });
       continue;
     }
-    if (isDir) walk(t, opts, out);
-    else loadFile(t, opts, out, true);
+    if (isDir) walk(t, steps);
+    else steps.push({ task: { path: t, explicit: true } });
   }
-  return out;
+  const tasks = steps.flatMap((s) => ('task' in s ? [s.task] : []));
+  const workers = parseWorkerCount(tasks.length, { ...(opts.parseWorkers !== undefined ? { workers: opts.parseWorkers } : {}), ...(opts.parseWorkerUrl ? { workerUrl: opts.parseWorkerUrl } : {}) });
+  const parsed = workers > 0 ? await parseFilesInParallel(tasks, limits, { workers, ...(opts.parseWorkerUrl ? { workerUrl: opts.parseWorkerUrl } : {}) }) : undefined;
+  const result = emptyResult();
+  let next = 0;
+  for (const s of steps) {
+    if ('unknown' in s) result.unknowns.push(s.unknown);
+    else if ('parsed' in s) addParsed(result, s.parsed);
+    else addParsed(result, parsed ? parsed[next++]! : parseManifestFile(s.task.path, limits, s.task.explicit));
+  }
+  return result;
 }

@@ -30,13 +30,21 @@ export interface HardeningContext {
 
 export type HardeningCheck = (ctx: HardeningContext) => Hit[];
 
+type PlacedContainer = VisitedContainer & { at: FieldPath };
+
+/** Containers per pod template, visited once for all rules (the checks only read them). */
+const placedContainers = new WeakMap<PodTemplate, readonly PlacedContainer[]>();
+
 /** Containers of a workload with paths relative to the object. */
-function containers(ctx: HardeningContext, opts: { ephemeral?: boolean } = {}): (VisitedContainer & { at: FieldPath })[] {
+function containers(ctx: HardeningContext, opts: { ephemeral?: boolean } = {}): readonly PlacedContainer[] {
   if (!ctx.tpl) return [];
-  const base = ctx.tpl.base;
-  return containersOf(ctx.tpl.spec)
-    .filter((c) => opts.ephemeral !== false || c.path[1] !== 'ephemeralContainers')
-    .map((c) => ({ ...c, at: [...base, ...c.path] }));
+  let all = placedContainers.get(ctx.tpl);
+  if (!all) {
+    const base = ctx.tpl.base;
+    all = containersOf(ctx.tpl.spec).map((c) => ({ ...c, at: [...base, ...c.path] }));
+    placedContainers.set(ctx.tpl, all);
+  }
+  return opts.ephemeral === false ? all.filter((c) => c.path[1] !== 'ephemeralContainers') : all;
 }
 
 const sc = (x: { securityContext?: SecurityContextLike | null } | undefined): SecurityContextLike => (isRecord(x?.securityContext) ? x!.securityContext! : {});

@@ -8,7 +8,7 @@ import type { LoadResult, ManifestObject } from '../load.js';
 import { isRecord } from '../pss/_helpers.js';
 import { parseLabelSelector } from '../selectors.js';
 import { podTemplateOf } from '../workloads.js';
-import type { HardeningIndex } from './checks.js';
+import type { HardeningContext, HardeningIndex } from './checks.js';
 import { HARDENING_RULES, type HardeningRule } from './rules.js';
 
 export interface HardeningOptions {
@@ -55,9 +55,10 @@ export function hardeningFindings(load: LoadResult, opts: HardeningOptions = {})
     const key = `${obj.kind}\u0000${tpl ? 1 : 0}`;
     let rules = cache.get(key);
     if (!rules) cache.set(key, (rules = rulesFor(obj.kind, !!tpl)));
+    const ctx: HardeningContext = { obj, ...(tpl ? { tpl } : {}), index };
     for (const rule of rules) {
       if (rule.kinds.includes('workload') && !tpl) continue;
-      const f = findingFromHits('hardening', rule, obj, rule.check({ obj, ...(tpl ? { tpl } : {}), index }));
+      const f = findingFromHits('hardening', rule, obj, rule.check(ctx));
       if (f) findings.push(f);
     }
   }
