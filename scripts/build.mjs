@@ -1,12 +1,17 @@
-// Bundles the CLI into dist/cli.js (one file, fast start). Native/wasm-heavy packages stay external.
+// Bundles the CLI into dist/ (cli.js + chunks). Native/wasm-heavy packages stay external.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+// One entry (cli.js) and the manifest parse worker, with shared code split into chunks: each
+// command is imported on demand, so a run loads only its own modules and libraries.
+rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: { cli: 'src/cli/main.ts', 'manifest-worker': 'src/checks/k8s/manifest-worker.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: '[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -18,17 +23,3 @@ await build({
   define: { __PORTCULLIS_VERSION__: JSON.stringify(pkg.version) },
 });
 chmodSync('dist/cli.js', 0o755);
-
-// The manifest parse worker (`scan config` on large inputs), next to cli.js: it is started with
-// `new URL('./manifest-worker.js', import.meta.url)` from the bundle.
-await build({
-  entryPoints: ['src/checks/k8s/manifest-worker.ts'],
-  outfile: 'dist/manifest-worker.js',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  sourcemap: true,
-  packages: 'external',
-  logLevel: 'warning',
-});

@@ -2,38 +2,49 @@
 import { Command, CommanderError } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { reportError } from './output.js';
-import { auditCommand } from './audit.js';
-import { attestCommand } from './attest.js';
-import { copyCommand } from './copy.js';
-import { keyCommand } from './key.js';
-import { signCommand } from './sign.js';
-import { verifyAttestationCommand, verifyCommand } from './verify.js';
-import { verifyBlobCommand, verifyBundleCommand } from './verify-bundle.js';
-import { dbCommand } from './db.js';
-import { diffCommand } from './diff.js';
-import { inspectCommand } from './inspect.js';
-import { sbomCommand } from './sbom.js';
-import { scanCommand } from './scan.js';
-import { serverCommand } from './server.js';
-import { versionCommand } from './version-compare.js';
 import { TOOL_VERSION } from './version.js';
 
-export function buildProgram(): Command {
+type Loader = () => Promise<Command[]>;
+
+/**
+ * Every command, loaded on demand: a run of `portcullis scan …` imports the scan command's modules
+ * (and their libraries) only, which keeps start-up short; `--help` loads them all.
+ */
+const LOADERS: [readonly string[], Loader][] = [
+  [['sbom'], async () => [(await import('./sbom.js')).sbomCommand()]],
+  [['inspect'], async () => [(await import('./inspect.js')).inspectCommand()]],
+  [['version'], async () => [(await import('./version-compare.js')).versionCommand()]],
+  [['db'], async () => [(await import('./db.js')).dbCommand()]],
+  [['scan'], async () => [(await import('./scan.js')).scanCommand()]],
+  [['diff'], async () => [(await import('./diff.js')).diffCommand()]],
+  [['audit'], async () => [(await import('./audit.js')).auditCommand()]],
+  [['server'], async () => [(await import('./server.js')).serverCommand()]],
+  [['key'], async () => [(await import('./key.js')).keyCommand()]],
+  [['sign'], async () => [(await import('./sign.js')).signCommand()]],
+  [['attest'], async () => [(await import('./attest.js')).attestCommand()]],
+  [['verify', 'verify-attestation'], async () => {
+    const m = await import('./verify.js');
+    return [m.verifyCommand(), m.verifyAttestationCommand()];
+  }],
+  [['verify-bundle', 'verify-blob'], async () => {
+    const m = await import('./verify-bundle.js');
+    return [m.verifyBundleCommand(), m.verifyBlobCommand()];
+  }],
+  [['copy'], async () => [(await import('./copy.js')).copyCommand()]],
+];
+
+/** The program with every command, or only the one `argv` names (the common case). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('portcullis')
     .description('Container and Kubernetes supply-chain security: SBOMs, vulnerabilities, secrets, configuration checks, image diffs, cosign-compatible signatures, and a Grafeas-compatible metadata server with an audit log.')
     .version(TOOL_VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  program.addCommand(sbomCommand().exitOverride());
-  program.addCommand(inspectCommand().exitOverride());
-  program.addCommand(versionCommand().exitOverride());
-  program.addCommand(dbCommand().exitOverride());
-  program.addCommand(scanCommand().exitOverride());
-  program.addCommand(diffCommand().exitOverride());
-  program.addCommand(auditCommand().exitOverride());
-  program.addCommand(serverCommand().exitOverride());
-  for (const c of [keyCommand(), signCommand(), attestCommand(), verifyCommand(), verifyAttestationCommand(), verifyBundleCommand(), verifyBlobCommand(), copyCommand()]) program.addCommand(c.exitOverride());
+  const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  const named = LOADERS.find(([names]) => first !== undefined && names.includes(first));
+  const versionOnly = !named && argv.slice(2).length > 0 && argv.slice(2).every((a) => a === '-v' || a === '--version');
+  for (const [, load] of named ? [named] : versionOnly ? [] : LOADERS) for (const c of await load()) program.addCommand(c.exitOverride());
   program.addHelpText(
     'after',
     `
@@ -45,7 +56,12 @@ Errors print a stable code, e.g. "error [DIGEST_MISMATCH]: ...", and a hint.`,
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let program: Command;
+  try {
+    program = await buildProgram(argv);
+  } catch (err) {
+    return reportError(err);
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
