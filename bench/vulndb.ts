@@ -3,7 +3,8 @@
  *  1. `db import` of 300,000 OSV records (target <= 60 s), next to the floor of parsing them;
  *  2. matching 5,000 packages against that store (target <= 1 s), next to the floor of one
  *     indexed lookup query for the same names;
- *  3. `scan image` with a warm store ÷ `sbom` of the same image (target <= 1.5x).
+ *  3. `scan image` with a warm store ÷ `sbom` of the same image (target <= 1.5x), on the embedded
+ *     store and on a running PostgreSQL.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -84,7 +85,19 @@ async function main() {
     run(['sbom', target, '--cache-dir', cache, '-q', '-f', 'json', '-o', join(work, 's.json')]);
     const sbom = Math.min(...[0, 1, 2].map(() => time(() => run(['sbom', target, '--no-cache', '-q', '-f', 'json', '-o', join(work, 's.json')]))));
     const scan = Math.min(...[0, 1, 2].map(() => time(() => run(['scan', 'image', target, '--no-cache', '--data-dir', dataDir, '-q', '-f', 'json', '-o', join(work, 'v.json')]))));
-    console.log(`scan image (warm store, cold layers): ${scan.toFixed(2)} s; sbom: ${sbom.toFixed(2)} s; ratio ${(scan / sbom).toFixed(2)}x (target <= 1.5x)`);
+    console.log(`scan image (embedded store, cold layers): ${scan.toFixed(2)} s; sbom: ${sbom.toFixed(2)} s; ratio ${(scan / sbom).toFixed(2)}x (target <= 1.5x)`);
+    // The same store on a running PostgreSQL ("warm": no embedded database to start).
+    const pgDb = `portcullis_bench_${process.pid}`;
+    if (spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qc', `create database ${pgDb}`]).status === 0) {
+      const url = `postgres://postgres@127.0.0.1:5432/${pgDb}`;
+      try {
+        run(['db', 'import', file, '--database-url', url, '-q']);
+        const pgScan = Math.min(...[0, 1, 2].map(() => time(() => run(['scan', 'image', target, '--no-cache', '--database-url', url, '-q', '-f', 'json', '-o', join(work, 'v.json')]))));
+        console.log(`scan image (PostgreSQL store, cold layers): ${pgScan.toFixed(2)} s; sbom: ${sbom.toFixed(2)} s; ratio ${(pgScan / sbom).toFixed(2)}x (target <= 1.5x)`);
+      } finally {
+        spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qc', `drop database if exists ${pgDb} with (force)`]);
+      }
+    } else console.log('scan image (PostgreSQL store): skipped, no PostgreSQL on 127.0.0.1:5432');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

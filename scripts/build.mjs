@@ -8,7 +8,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 // command is imported on demand, so a run loads only its own modules and libraries.
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', 'manifest-worker': 'src/checks/k8s/manifest-worker.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', 'manifest-worker': 'src/checks/k8s/manifest-worker.ts', 'store-worker': 'src/store/store-worker.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: '[name]-[hash]',

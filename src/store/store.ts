@@ -10,6 +10,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationP
 import { PortcullisError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Database } from './schema.js';
+import { storeWorkerUrl } from './worker-pool.js';
 
 export interface StoreOptions {
   dataDir?: string;
@@ -60,15 +61,26 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   } else {
     const dir = opts.dataDir ?? defaultDataDir(env);
     mkdirSync(dir, { recursive: true });
-    const { PGlite } = await import('@electric-sql/pglite');
-    const { PGlitePool } = await import('./pglite-pool.js');
-    let pg;
-    try {
-      pg = await PGlite.create(dir);
-    } catch (err) {
-      throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot open the embedded database in "${dir}": ${(err as Error).message}`, hint: 'Another process may hold it, or it is damaged; use another --data-dir or a PostgreSQL --database-url.', cause: err });
+    const unavailable = (err: unknown) => new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot open the embedded database in "${dir}": ${(err as Error).message}`, hint: 'Another process may hold it, or it is damaged; use another --data-dir or a PostgreSQL --database-url.', cause: err });
+    let pool: unknown;
+    // From the bundled CLI the database runs on a worker thread (it starts beside the caller's
+    // work); from sources (tests) in this thread.
+    const workerUrl = storeWorkerUrl();
+    if (workerUrl) {
+      const { WorkerPGlitePool } = await import('./worker-pool.js');
+      pool = await WorkerPGlitePool.start(dir, workerUrl).catch((err: unknown) => {
+        throw unavailable(err);
+      });
+    } else {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const { PGlitePool } = await import('./pglite-pool.js');
+      try {
+        pool = new PGlitePool(await PGlite.create(dir));
+      } catch (err) {
+        throw unavailable(err);
+      }
     }
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pg) as never }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) });
     kind = 'pglite';
     location = dir;
   }
