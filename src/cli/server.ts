@@ -155,6 +155,12 @@ async function runServer(flags: ServerFlags): Promise<void> {
       hint: 'A comma-separated list of projects, or "*".',
     });
   const logger = createLogger({ level: flags.logLevel });
+  // Listen for the stop signal before anything is announced, so a SIGTERM sent as soon as the
+  // server says it listens still drains and exits 0.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   const store = await openStoreFrom(resolveStoreFlags(flags));
   let running;
   try {
@@ -201,10 +207,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
     process.stderr.write(`TLS certificate${how} SHA-256 fingerprint: ${running.fingerprint256}\n`);
   }
   logger.info({ url: running.url, database: store.kind }, 'listening');
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stopSignal;
   process.stderr.write(`portcullis server: ${signal}: draining in-flight requests\n`);
   await running.shutdown();
   await store.close();
