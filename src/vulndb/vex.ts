@@ -29,10 +29,8 @@ import { isOpenVex, parseOpenVex } from './vex/openvex.js';
 import {
   SUPPRESSING_STATUSES,
   vexInvalid,
-  type VexFormat,
   type VexProduct,
   type VexStatement,
-  type VexStatus,
 } from './vex/types.js';
 
 export {
@@ -44,18 +42,7 @@ export {
 } from './vex/types.js';
 
 /** The statement that decided a finding, as reported with it. */
-export interface VexNote {
-  status: VexStatus;
-  justification?: string;
-  impactStatement?: string;
-  actionStatement?: string;
-  timestamp?: string;
-  /** The VEX file. */
-  source: string;
-  format: VexFormat;
-  /** CycloneDX `analysis.state` as written, for statements read from CycloneDX. */
-  analysisState?: string;
-}
+export type VexNote = Pick<VexStatement, 'status' | 'justification' | 'impactStatement' | 'actionStatement' | 'timestamp' | 'source' | 'format' | 'analysisState'>;
 
 export type VexFinding = Finding & { vex?: VexNote };
 export type SuppressedFinding = Finding & { vex: VexNote };
