@@ -1,12 +1,35 @@
 /** Writing command output to stdout or a file (atomically), and reporting errors. */
+import { statSync } from 'node:fs';
 import { rename, writeFile, unlink } from 'node:fs/promises';
 import pc from 'picocolors';
 import { exitCodeFor, isPortcullisError, PortcullisError } from '../core/errors.js';
+
+/**
+ * Whether `file` must be written in place rather than through a temporary file renamed over it:
+ * a device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`, a named pipe) — renaming over one
+ * would replace it with a regular file.
+ */
+export function writesInPlace(file: string): boolean {
+  try {
+    const st = statSync(file);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export async function writeOutput(text: string, file: string | undefined): Promise<void> {
   if (!file || file === '-') {
     await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
     return;
+  }
+  if (writesInPlace(file)) {
+    try {
+      await writeFile(file, text);
+      return;
+    } catch (err) {
+      throw new PortcullisError({ code: 'OUTPUT_FAILED', message: `Cannot write "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'Check that it is writable.', cause: err });
+    }
   }
   const tmp = `${file}.${process.pid}.tmp`;
   try {

@@ -13,7 +13,7 @@ import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
 import { CONFIG_SEVERITIES } from '../checks/types.js';
 import { PortcullisError } from '../core/errors.js';
 import { parseSeverities } from '../vulndb/filter.js';
-import { writeOutput } from './output.js';
+import { writeOutput, writesInPlace } from './output.js';
 import { TOOL_VERSION } from './version.js';
 
 interface ScanConfigFlags {
@@ -73,7 +73,8 @@ async function writeOutputChunks(chunks: Iterable<string>, file: string | undefi
     for (const c of chunks) await new Promise<void>((resolve, reject) => process.stdout.write(c, (err) => (err ? reject(err) : resolve())));
     return;
   }
-  const tmp = `${file}.${process.pid}.tmp`;
+  const inPlace = writesInPlace(file);
+  const tmp = inPlace ? file : `${file}.${process.pid}.tmp`;
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(tmp, 'w');
@@ -81,6 +82,11 @@ async function writeOutputChunks(chunks: Iterable<string>, file: string | undefi
     let pending: Promise<unknown> | undefined;
     for (const c of chunks) {
       const b = Buffer.from(c);
+      if (inPlace) {
+        // A device or pipe: no positioned writes, one after another.
+        await fh.write(b, 0, b.length, null);
+        continue;
+      }
       const write = fh.write(b, 0, b.length, position);
       write.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
       position += b.length;
@@ -90,10 +96,10 @@ async function writeOutputChunks(chunks: Iterable<string>, file: string | undefi
     await pending;
     await fh.close();
     fh = undefined;
-    await rename(tmp, file);
+    if (!inPlace) await rename(tmp, file);
   } catch (err) {
     await fh?.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    if (!inPlace) await unlink(tmp).catch(() => undefined);
     throw new PortcullisError({ code: 'OUTPUT_FAILED', message: `Cannot write "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'Check that the directory exists and is writable.', cause: err });
   }
 }

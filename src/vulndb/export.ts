@@ -10,7 +10,7 @@
  * altered file is refused before anything in the store is replaced.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -52,10 +52,21 @@ export interface ExportSummary {
 
 const PAGE = 5000;
 
+function isSpecial(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Writes every source of the store to `path` (atomically: a temporary file renamed at the end). */
 export async function exportStore(store: Store, path: string, opts: { now?: Date; onProgress?: (rows: number) => void } = {}): Promise<ExportSummary> {
   const sources = await store.db.selectFrom('advisory_sources').selectAll().orderBy('id').execute();
-  const tmp = `${path}.tmp-${process.pid}`;
+  // A device or pipe (`/dev/stdout`, a FIFO) is written in place: renaming over it would replace it.
+  const inPlace = isSpecial(path);
+  const tmp = inPlace ? path : `${path}.tmp-${process.pid}`;
   const gz = createGzip({ level: 6 });
   const out = createWriteStream(tmp);
   gz.pipe(out);
@@ -105,12 +116,12 @@ export async function exportStore(store: Store, path: string, opts: { now?: Date
     const sha256 = hash.digest('hex');
     gz.end(JSON.stringify({ end: true, lines, sha256 }) + '\n');
     await once(out, 'close');
-    renameSync(tmp, path);
+    if (!inPlace) renameSync(tmp, path);
     return { path, sources: sources.length, osv: osvCount, os: osCount, sha256 };
   } catch (err) {
     gz.destroy();
     out.destroy();
-    rmSync(tmp, { force: true });
+    if (!inPlace) rmSync(tmp, { force: true });
     if (err instanceof PortcullisError) throw err;
     throw new PortcullisError({ code: 'OUTPUT_FAILED', message: `Cannot write the export "${path}": ${(err as Error).message}`, hint: 'Check the directory exists and is writable, and that the disk has room.', cause: err });
   }
