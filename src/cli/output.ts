@@ -1,6 +1,6 @@
 /** Writing command output to stdout or a file (atomically), and reporting errors. */
 import { statSync } from 'node:fs';
-import { rename, writeFile, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import pc from 'picocolors';
 import { exitCodeFor, isPortcullisError, PortcullisError } from '../core/errors.js';
 
@@ -18,25 +18,48 @@ export function writesInPlace(file: string): boolean {
   }
 }
 
-export async function writeOutput(text: string, file: string | undefined): Promise<void> {
+/** Writes command output to stdout (no file or `-`) or to a file, atomically. */
+export function writeOutput(text: string, file: string | undefined): Promise<void> {
+  return writeOutputChunks([text], file);
+}
+
+/**
+ * Writes a report, possibly in pieces (a large JSON report is never one string): to stdout, or
+ * to a file atomically (a temporary file renamed over it; devices and pipes are written in
+ * place), each piece written while the next is rendered.
+ */
+export async function writeOutputChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
   if (!file || file === '-') {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+    for (const c of chunks) await new Promise<void>((resolve, reject) => process.stdout.write(c, (err) => (err ? reject(err) : resolve())));
     return;
   }
-  if (writesInPlace(file)) {
-    try {
-      await writeFile(file, text);
-      return;
-    } catch (err) {
-      throw new PortcullisError({ code: 'OUTPUT_FAILED', message: `Cannot write "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'Check that it is writable.', cause: err });
-    }
-  }
-  const tmp = `${file}.${process.pid}.tmp`;
+  const inPlace = writesInPlace(file);
+  const tmp = inPlace ? file : `${file}.${process.pid}.tmp`;
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
+    fh = await open(tmp, 'w');
+    let position = 0;
+    let pending: Promise<unknown> | undefined;
+    for (const c of chunks) {
+      const b = Buffer.from(c);
+      if (inPlace) {
+        // A device or pipe: no positioned writes, one after another.
+        await fh.write(b, 0, b.length, null);
+        continue;
+      }
+      const write = fh.write(b, 0, b.length, position);
+      write.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      position += b.length;
+      await pending;
+      pending = write;
+    }
+    await pending;
+    await fh.close();
+    fh = undefined;
+    if (!inPlace) await rename(tmp, file);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
+    await fh?.close().catch(() => undefined);
+    if (!inPlace) await unlink(tmp).catch(() => undefined);
     throw new PortcullisError({ code: 'OUTPUT_FAILED', message: `Cannot write "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'Check that the directory exists and is writable.', cause: err });
   }
 }

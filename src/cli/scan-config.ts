@@ -1,6 +1,5 @@
 /** `portcullis scan config <path…>`: Kubernetes manifests and Dockerfiles against the configuration rule sets. */
 import { existsSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { evaluateCompliance, frameworkById, renderComplianceJson, renderComplianceTable } from '../checks/compliance/evaluate.js';
 import { FRAMEWORKS } from '../checks/compliance/frameworks.js';
@@ -13,7 +12,7 @@ import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
 import { CONFIG_SEVERITIES } from '../checks/types.js';
 import { PortcullisError } from '../core/errors.js';
 import { parseSeverities } from '../vulndb/filter.js';
-import { writeOutput, writesInPlace } from './output.js';
+import { writeOutput, writeOutputChunks } from './output.js';
 import { TOOL_VERSION } from './version.js';
 
 interface ScanConfigFlags {
@@ -62,46 +61,6 @@ async function readStdin(): Promise<string> {
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * `writeOutput` for a report in pieces (a large JSON report is never one string): to stdout, or
- * atomically to a file, each piece written while the next is rendered.
- */
-async function writeOutputChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
-  if (!file || file === '-') {
-    for (const c of chunks) await new Promise<void>((resolve, reject) => process.stdout.write(c, (err) => (err ? reject(err) : resolve())));
-    return;
-  }
-  const inPlace = writesInPlace(file);
-  const tmp = inPlace ? file : `${file}.${process.pid}.tmp`;
-  let fh: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    fh = await open(tmp, 'w');
-    let position = 0;
-    let pending: Promise<unknown> | undefined;
-    for (const c of chunks) {
-      const b = Buffer.from(c);
-      if (inPlace) {
-        // A device or pipe: no positioned writes, one after another.
-        await fh.write(b, 0, b.length, null);
-        continue;
-      }
-      const write = fh.write(b, 0, b.length, position);
-      write.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-      position += b.length;
-      await pending;
-      pending = write;
-    }
-    await pending;
-    await fh.close();
-    fh = undefined;
-    if (!inPlace) await rename(tmp, file);
-  } catch (err) {
-    await fh?.close().catch(() => undefined);
-    if (!inPlace) await unlink(tmp).catch(() => undefined);
-    throw new PortcullisError({ code: 'OUTPUT_FAILED', message: `Cannot write "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`, hint: 'Check that the directory exists and is writable.', cause: err });
-  }
 }
 
 export function scanConfigCommand(): Command {
