@@ -21,7 +21,7 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
-import { KIND_NAMES } from './kinds.js';
+import { KIND_NAMES, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from './kinds.js';
 import { snakeToCamel } from './proto-json.js';
 import { RFC3339 } from './schema.js';
 
@@ -399,20 +399,8 @@ export const OCCURRENCE_FILTER_FIELDS: FilterFields = {
     createTime: { type: 'timestamp', sql: 'create_time', notNull: true },
     updateTime: { type: 'timestamp', sql: 'update_time', notNull: true },
   },
-  jsonRoots: [
-    'vulnerability',
-    'build',
-    'image',
-    'package',
-    'deployment',
-    'discovery',
-    'attestation',
-    'upgrade',
-    'compliance',
-    'dsseAttestation',
-    'sbomReference',
-    'envelope',
-  ],
+  // The details fields of every kind (from the kinds table), and the occurrence's envelope.
+  jsonRoots: [...OCCURRENCE_DETAIL_FIELDS, 'envelope'],
   bodyColumn: 'body',
 };
 
@@ -427,19 +415,6 @@ export const NOTE_FILTER_FIELDS: FilterFields = {
     updateTime: { type: 'timestamp', sql: 'update_time', notNull: true },
     expirationTime: { type: 'timestamp', sql: `(body ->> 'expirationTime')::timestamptz` },
   },
-  jsonRoots: [
-    'vulnerability',
-    'build',
-    'image',
-    'package',
-    'deployment',
-    'discovery',
-    'attestation',
-    'upgrade',
-    'compliance',
-    'dsseAttestation',
-    'vulnerabilityAssessment',
-    'sbomReference',
-  ],
+  jsonRoots: [...NOTE_DETAIL_FIELDS],
   bodyColumn: 'body',
 };
