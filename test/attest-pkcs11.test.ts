@@ -7,12 +7,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadPublicKey } from '../src/attest/keys.js';
 import { parsePkcs11Uri, Pkcs11Signer, rawToDer } from '../src/attest/pkcs11.js';
 import { keyIdOf, verifySignature } from '../src/attest/signer.js';
 import { ensureFixtures } from './support/fixtures.js';
 import { pushWithSkopeo, startRegistry, type Registry } from './support/registry.js';
+import { describeWith, file } from './support/oracles.js';
 
 const MODULE = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so'].find((p) => existsSync(p));
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
@@ -29,7 +30,7 @@ function cli(args: string[]) {
 let reg: Registry;
 let img: string;
 
-describe.skipIf(!MODULE)('PKCS#11 signer (SoftHSM2)', () => {
+describeWith([file(MODULE ?? '/usr/lib/softhsm/libsofthsm2.so', 'softhsm2')], 'PKCS#11 signer (SoftHSM2)', () => {
   beforeAll(async () => {
     mkdirSync(join(work, 'tokens'));
     writeFileSync(conf, `directories.tokendir = ${join(work, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);

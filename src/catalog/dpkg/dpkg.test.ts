@@ -14,9 +14,11 @@ import { dpkgCataloger, MAX_COPYRIGHT_SIZE } from './cataloger.js';
 import { dep5ToSpdx } from './dep5-license.js';
 import { osPackagePurl } from './purl.js';
 import { isListedByDpkg, parseControl, parseCopyrightLicenses, parseRelations, parseSource } from './parse-control.js';
+import { command, describeWith, file } from '../../../test/support/oracles.js';
 
 const ADMIN = '/var/lib/dpkg';
-const hasDpkg = existsSync(join(ADMIN, 'status')) && existsSync('/usr/bin/dpkg-query');
+const DPKG = [file(join(ADMIN, 'status'), 'dpkg'), command('dpkg-query', 'dpkg')];
+const hasDpkg = DPKG.every((n) => n.ok);
 const DEBIAN_12 = { path: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' };
 
 function dpkgQuery(format: string, admindir?: string): string[] {
@@ -48,7 +50,7 @@ function machineFiles(admin: string, withDocs: boolean): TestFile[] {
   return files;
 }
 
-describe.skipIf(!hasDpkg)("this machine's dpkg database against dpkg-query", () => {
+describeWith(DPKG, "this machine's dpkg database against dpkg-query", () => {
   const result = hasDpkg ? runCatalogers([machineFiles(ADMIN, true)], [dpkgCataloger]) : undefined;
   const pkgs = result?.packages ?? [];
 
@@ -99,7 +101,7 @@ describe.skipIf(!hasDpkg)("this machine's dpkg database against dpkg-query", () 
   });
 });
 
-describe.skipIf(!hasDpkg)('a copy of the database with stanzas in every dpkg state (--admindir)', () => {
+describeWith(DPKG, 'a copy of the database with stanzas in every dpkg state (--admindir)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-dpkg-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const extra = [

@@ -27,19 +27,18 @@ import { nameVersionFromFile } from './file-name.js';
 import { bundleLicenses, parseManifest } from './parse-manifest.js';
 import { coordinatesFromPomXml, parseProperties } from './parse-pom.js';
 import { isJavaArchiveName, readJavaArchive } from './read-archive.js';
+import { command, describeWith, file } from '../../../test/support/oracles.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 const JAVA = '/usr/share/java';
 const NEEDED = ['commons-lang3.jar', 'jackson-core.jar', 'slf4j-api.jar'];
-const HAVE_JARS = NEEDED.every((n) => existsSync(join(JAVA, n)));
-const HAVE_ZIP = (() => {
-  try {
-    execFileSync('sh', ['-c', 'command -v zip && command -v unzip'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const JAVA_NEEDS = [
+  file(join(JAVA, 'commons-lang3.jar'), 'libcommons-lang3-java'),
+  file(join(JAVA, 'jackson-core.jar'), 'libjackson2-core-java'),
+  file(join(JAVA, 'slf4j-api.jar'), 'libslf4j-java'),
+  command('zip', 'zip'),
+  command('unzip', 'unzip'),
+];
 const jars = existsSync(JAVA)
   ? readdirSync(JAVA)
       .filter((n) => n.endsWith('.jar') && !lstatSync(join(JAVA, n)).isSymbolicLink())
@@ -63,7 +62,8 @@ function oracleCoordinates(jar: string): string[] {
 const coords = (pkgs: { metadata?: Record<string, string>; version: string }[]) =>
   pkgs.map((p) => `${p.metadata!.groupId ?? 'undefined'}:${p.metadata!.artifactId}@${p.version}`).sort();
 
-describe.skipIf(!HAVE_JARS || !HAVE_ZIP)(
+describeWith(
+  JAVA_NEEDS,
   'real jars from Debian packages (libcommons-lang3-java, libslf4j-java, libjackson2-core-java, …)',
   () => {
     it.each(jars)('%s: every pom.properties `unzip` finds is a package', (jar) => {
@@ -114,7 +114,7 @@ describe.skipIf(!HAVE_JARS || !HAVE_ZIP)(
   },
 );
 
-describe.skipIf(!HAVE_JARS || !HAVE_ZIP)('a war and an ear built with `zip` around real jars', () => {
+describeWith(JAVA_NEEDS, 'a war and an ear built with `zip` around real jars', () => {
   let work = '';
   let war: Buffer;
   let ear: Buffer;

@@ -8,7 +8,7 @@
  * from the same real header blobs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +18,11 @@ import { runCatalogers } from '../testing.js';
 import { readBdbRpmdb, readNdbRpmdb, readSqliteRpmdb, rpmCataloger, rpmNamespace, sqliteHeaderBlobs } from './cataloger.js';
 import { parseSourceRpm, type RpmHeader } from './header.js';
 import { isNdb } from './ndb.js';
+import { command, itWith } from '../../../test/support/oracles.js';
 
 const SQLITE = gunzipSync(readFileSync(new URL('./testdata/rpmdb.sqlite.gz', import.meta.url)));
 const BDB = gunzipSync(readFileSync(new URL('./testdata/Packages.gz', import.meta.url)));
-const hasRpm = existsSync('/usr/bin/rpm');
+const RPM = [command('rpm', 'rpm')];
 
 const tmp = mkdtempSync(join(tmpdir(), 'portcullis-rpm-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -49,11 +50,11 @@ describe('sqlite rpmdb', () => {
     expect(sqliteHeaderBlobs(SQLITE)[2]!.length).toBeGreaterThan(4096);
   });
 
-  it.skipIf(!hasRpm)('agrees with rpm -qa on every field', () => {
+  itWith(RPM, 'agrees with rpm -qa on every field', () => {
     expect(headers.map(row).sort()).toEqual(rpmQa('rpmdb.sqlite', SQLITE, FORMAT));
   });
 
-  it.skipIf(!hasRpm)('agrees with rpm on files, requires and provides', () => {
+  itWith(RPM, 'agrees with rpm on files, requires and provides', () => {
     const fmt = '%{NAME}\\t[%{FILENAMES} ]\\t[%{REQUIRENAME} ]\\t[%{PROVIDENAME} ]\\n';
     const ours = headers.map((h) => [h.name, h.files.map((f) => f + ' ').join(''), h.requires.map((f) => f + ' ').join(''), h.provides.map((f) => f + ' ').join('')].join('\t')).sort();
     expect(ours).toEqual(rpmQa('rpmdb.sqlite', SQLITE, fmt));
@@ -75,7 +76,7 @@ describe('Berkeley DB rpmdb (Packages)', () => {
     expect(readBdbRpmdb(BDB).find((h) => h.name === 'pc-gamma')!.files).toHaveLength(61);
   });
 
-  it.skipIf(!hasRpm)("agrees with rpm -qa through rpm's own bdb_ro backend", () => {
+  itWith(RPM, "agrees with rpm -qa through rpm's own bdb_ro backend", () => {
     expect(readBdbRpmdb(BDB).map(row).sort()).toEqual(rpmQa('Packages', BDB, FORMAT, 'bdb_ro'));
   });
 });
