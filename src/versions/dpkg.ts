@@ -22,6 +22,8 @@ export function parseDpkg(v: string): DpkgVersion {
   if (colon >= 0) {
     const e = s.slice(0, colon);
     if (!/^\d+$/.test(e)) throw invalidVersion('dpkg', v, 'epoch is not a number');
+    // As dpkg: epochs are C ints (dpkg refuses larger ones), so Number is exact here.
+    if (e.replace(/^0+(?=\d)/, '').length > 10 || Number(e) > 2147483647) throw invalidVersion('dpkg', v, 'epoch is too big');
     epoch = Number(e);
     rest = s.slice(colon + 1);
   }
