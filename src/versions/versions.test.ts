@@ -3,7 +3,9 @@
  * ecosystem's own implementation live next to each scheme (dpkg, rpm, maven, pep440, rubygems,
  * semver/go and apk test files).
  */
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
+import { rng, sym } from './_oracle.js';
 import { compareApk } from './apk.js';
 import { compareDigits } from './digits.js';
 import { compareGeneric } from './generic.js';
@@ -11,6 +13,19 @@ import { compareNuget } from './nuget.js';
 import { VERSION_SCHEMES, schemeFor } from './registry.js';
 import { compareGem } from './rubygems.js';
 import { goScheme, npmScheme } from './semver.js';
+
+describe('nuget', () => {
+  // No NuGet.Versioning runs here (no .NET in Debian); on three-part versions with lower-case
+  // labels NuGet's order is SemVer 2.0 precedence, so node-semver is a reference for that subset.
+  it('orders 4000 three-part pairs as SemVer 2.0 precedence (node-semver), and pads to four parts', () => {
+    const r = rng(37);
+    const id = () => ['alpha', 'beta', 'rc', '0', '1', '10', '2', 'x-y'][Math.floor(r() * 8)]!;
+    const v = () => `${Math.floor(r() * 3)}.${Math.floor(r() * 3)}.${Math.floor(r() * 3)}${r() < 0.5 ? '-' + Array.from({ length: 1 + Math.floor(r() * 3) }, id).join('.') : ''}${r() < 0.1 ? '+meta' : ''}`;
+    const pairs = Array.from({ length: 4000 }, () => [v(), v()] as const);
+    expect(pairs.filter(([a, b]) => sym(compareNuget(a, b)) !== sym(semver.compare(a, b))).map((p) => p.join(' '))).toEqual([]);
+    expect(pairs.filter(([a, b]) => sym(compareNuget(a, b)) !== sym(compareNuget(a.replace(/^(\d+\.\d+\.\d+)/, '$1.0'), b))).map((p) => p.join(' '))).toEqual([]);
+  });
+});
 
 describe('hand-checked tables', () => {
   it.each([
