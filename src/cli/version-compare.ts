@@ -6,7 +6,7 @@ import { VERSION_SCHEMES } from '../versions/registry.js';
 import type { VersionScheme } from '../versions/types.js';
 import { reportError } from './output.js';
 
-const CHOICES = ['dpkg', 'apk', 'rpm', 'semver', 'npm', 'pep440', 'maven', 'go', 'rubygems', 'nuget', 'generic'];
+const CHOICES = ['dpkg', 'apk', 'rpm', 'semver', 'npm', 'pep440', 'maven', 'go', 'rubygems', 'nuget', 'composer', 'generic'];
 
 function symbol(n: number): string {
   return n < 0 ? '<' : n > 0 ? '>' : '=';

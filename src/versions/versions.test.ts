@@ -81,6 +81,7 @@ describe('hand-checked tables', () => {
     expect(schemeFor('Debian:12').id).toBe('dpkg');
     expect(schemeFor('PyPI').id).toBe('pep440');
     expect(schemeFor('crates.io').id).toBe('semver');
+    expect(schemeFor('Packagist').id).toBe('composer');
     expect(schemeFor('Whatever').id).toBe('generic');
   });
 });
