@@ -3,6 +3,7 @@
  * ComparableVersion's main compares each argument with the next).
  */
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareMaven } from './maven.js';
 import { requireFile, rng, runOracle, sym } from './_oracle.js';
@@ -76,6 +77,25 @@ describe('maven vs ComparableVersion', () => {
     const bad = results.filter(([a, op, b]) => sym(compareMaven(a, b)) !== op).map(([a, op, b]) => `${a} ${op} ${b} (ours ${sym(compareMaven(a, b))})`);
     expect(bad).toEqual([]);
   }, 120_000);
+
+  it('agrees on the real artifact versions in Debian’s Maven repository (/usr/share/maven-repo), in 2000 random orders', () => {
+    const found = new Set<string>();
+    const walk = (dir: string, depth: number) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (!e.isDirectory()) continue;
+        if (/^\d/.test(e.name)) found.add(e.name);
+        if (depth < 6) walk(join(dir, e.name), depth + 1);
+      }
+    };
+    walk(requireFile('/usr/share/maven-repo', 'maven'), 0);
+    const real = [...found];
+    expect(real.length).toBeGreaterThan(20);
+    const r = rng(4);
+    const seq = Array.from({ length: 2000 }, () => real[Math.floor(r() * real.length)]!);
+    const results = comparableVersion(seq);
+    expect(results.length).toBe(seq.length - 1);
+    expect(results.filter(([a, op, b]) => sym(compareMaven(a, b)) !== op).map((x) => x.join(' '))).toEqual([]);
+  }, 60_000);
 
   it.each(DOCUMENTED)('%s vs %s is %s', (a, b, want) => {
     expect(sym(compareMaven(a, b))).toBe(want);

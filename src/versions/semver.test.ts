@@ -2,7 +2,7 @@
  * Semantic versions: npm against node-semver (the `semver` package npm itself uses, in-process)
  * and Go against golang.org/x/mod/semver (Debian golang-golang-x-mod-dev, one `go run` per batch).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import semver from 'semver';
@@ -31,6 +31,15 @@ describe('npm vs node-semver', () => {
     const oracle = pairs.map(([a, b]) => sym(semver.compare(a, b, { loose: true })));
     expect(new Set(oracle)).toEqual(new Set(['<', '=', '>']));
     expect(mismatches(pairs, oracle, npmScheme.compare)).toEqual([]);
+  });
+
+  it('agrees with node-semver on 3000 pairs of the real package versions in this repository’s package-lock.json', () => {
+    const lock = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+    const real = [...new Set(Object.values(lock.packages).map((p) => p.version).filter((v): v is string => typeof v === 'string' && semver.valid(v) !== null))];
+    expect(real.length).toBeGreaterThan(100);
+    const r = rng(34);
+    const pairs = Array.from({ length: 3000 }, () => [real[Math.floor(r() * real.length)]!, real[Math.floor(r() * real.length)]!] as [string, string]);
+    expect(mismatches(pairs, pairs.map(([a, b]) => sym(semver.compare(a, b))), npmScheme.compare)).toEqual([]);
   });
 
   it('accepts what node-semver accepts: exactly three numeric parts, loose prefixes and prereleases', () => {
