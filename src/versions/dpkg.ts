@@ -22,6 +22,8 @@ export function parseDpkg(v: string): DpkgVersion {
   if (colon >= 0) {
     const e = s.slice(0, colon);
     if (!/^\d+$/.test(e)) throw invalidVersion('dpkg', v, 'epoch is not a number');
+    // As dpkg: epochs are C ints (dpkg refuses larger ones), so Number is exact here.
+    if (e.replace(/^0+(?=\d)/, '').length > 10 || Number(e) > 2147483647) throw invalidVersion('dpkg', v, 'epoch is too big');
     epoch = Number(e);
     rest = s.slice(colon + 1);
   }
@@ -33,12 +35,17 @@ export function parseDpkg(v: string): DpkgVersion {
   return { epoch, upstream, revision };
 }
 
-function order(c: string | undefined): number {
-  if (c === undefined) return 0;
-  if (c === '~') return -1;
-  if (/[0-9]/.test(c)) return 0;
-  if (/[A-Za-z]/.test(c)) return c.charCodeAt(0);
-  return c.charCodeAt(0) + 256;
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+const isAlphaCode = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** dpkg's order(): `~` first (even before the end), then the end and digits, letters, then the rest. */
+function order(s: string, i: number): number {
+  if (i >= s.length) return 0;
+  const c = s.charCodeAt(i);
+  if (c === 126) return -1;
+  if (isDigitCode(c)) return 0;
+  if (isAlphaCode(c)) return c;
+  return c + 256;
 }
 
 /** dpkg's verrevcmp. */
@@ -47,22 +54,22 @@ export function compareFragment(a: string, b: string): number {
   let j = 0;
   while (i < a.length || j < b.length) {
     let firstDiff = 0;
-    while ((i < a.length && !/[0-9]/.test(a[i]!)) || (j < b.length && !/[0-9]/.test(b[j]!))) {
-      const ac = order(a[i]);
-      const bc = order(b[j]);
+    while ((i < a.length && !isDigitCode(a.charCodeAt(i))) || (j < b.length && !isDigitCode(b.charCodeAt(j)))) {
+      const ac = order(a, i);
+      const bc = order(b, j);
       if (ac !== bc) return ac - bc;
       i++;
       j++;
     }
-    while (a[i] === '0') i++;
-    while (b[j] === '0') j++;
-    while (i < a.length && /[0-9]/.test(a[i]!) && j < b.length && /[0-9]/.test(b[j]!)) {
+    while (a.charCodeAt(i) === 48) i++;
+    while (b.charCodeAt(j) === 48) j++;
+    while (i < a.length && isDigitCode(a.charCodeAt(i)) && j < b.length && isDigitCode(b.charCodeAt(j))) {
       if (!firstDiff) firstDiff = a.charCodeAt(i) - b.charCodeAt(j);
       i++;
       j++;
     }
-    if (i < a.length && /[0-9]/.test(a[i]!)) return 1;
-    if (j < b.length && /[0-9]/.test(b[j]!)) return -1;
+    if (i < a.length && isDigitCode(a.charCodeAt(i))) return 1;
+    if (j < b.length && isDigitCode(b.charCodeAt(j))) return -1;
     if (firstDiff) return firstDiff;
   }
   return 0;

@@ -1,24 +1,28 @@
-/** NuGet versions: up to four numeric parts, SemVer 2 prerelease labels compared case-insensitively. */
+/** NuGet versions: up to four numeric parts, SemVer 2 prerelease labels compared case-insensitively; numbers as digit strings (exact past 2^53). */
 import type { VersionScheme } from './types.js';
-import { invalidVersion, sign, tryOr } from './errors.js';
+import { invalidVersion, tryOr } from './errors.js';
+import { compareDigits, isDigits } from './digits.js';
 
 export interface NugetVersion {
-  parts: number[];
+  parts: string[];
   pre: string[];
 }
 
 export function parseNuget(v: string): NugetVersion {
   const m = /^v?(\d+(?:\.\d+){0,3})(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v.trim());
   if (!m) throw invalidVersion('nuget', v, 'not a NuGet version');
-  const parts = m[1]!.split('.').map(Number);
-  while (parts.length < 4) parts.push(0);
+  const parts = m[1]!.split('.');
+  while (parts.length < 4) parts.push('0');
   return { parts, pre: m[2] ? m[2].split('.') : [] };
 }
 
 export function compareNuget(a: string, b: string): number {
   const x = parseNuget(a);
   const y = parseNuget(b);
-  for (let i = 0; i < 4; i++) if (x.parts[i] !== y.parts[i]) return sign(x.parts[i]! - y.parts[i]!);
+  for (let i = 0; i < 4; i++) {
+    const c = compareDigits(x.parts[i]!, y.parts[i]!);
+    if (c !== 0) return c;
+  }
   if (x.pre.length === 0 && y.pre.length === 0) return 0;
   if (x.pre.length === 0) return 1;
   if (y.pre.length === 0) return -1;
@@ -28,10 +32,11 @@ export function compareNuget(a: string, b: string): number {
     const q = y.pre[i];
     if (p === undefined) return -1;
     if (q === undefined) return 1;
-    const pn = /^\d+$/.test(p);
-    const qn = /^\d+$/.test(q);
+    const pn = isDigits(p);
+    const qn = isDigits(q);
     if (pn && qn) {
-      if (Number(p) !== Number(q)) return sign(Number(p) - Number(q));
+      const c = compareDigits(p, q);
+      if (c !== 0) return c;
     } else if (pn !== qn) return pn ? -1 : 1;
     else {
       const c = p.toLowerCase() < q.toLowerCase() ? -1 : p.toLowerCase() > q.toLowerCase() ? 1 : 0;

@@ -3,7 +3,8 @@
  * segments; digits beat letters; `~` sorts before anything, `^` after the end but before more).
  */
 import type { VersionScheme } from './types.js';
-import { invalidVersion, sign, tryOr } from './errors.js';
+import { invalidVersion, tryOr } from './errors.js';
+import { compareDigits } from './digits.js';
 
 export function rpmvercmp(a: string, b: string): number {
   if (a === b) return 0;
@@ -53,33 +54,36 @@ export function rpmvercmp(a: string, b: string): number {
 }
 
 export interface RpmVersion {
-  epoch: number;
+  epoch: string;
   version: string;
-  release: string;
+  /** Undefined when the string has no `-release` part (not the same as an empty release). */
+  release: string | undefined;
 }
 
 export function parseRpm(v: string): RpmVersion {
   const s = v.trim();
   if (s === '' || /\s/.test(s)) throw invalidVersion('rpm', v, 'empty or contains whitespace');
-  let epoch = 0;
+  let epoch = '0';
   let rest = s;
-  const m = /^(\d+):(.*)$/.exec(s);
+  const m = /^(\d*):(.*)$/.exec(s);
   if (m) {
-    epoch = Number(m[1]);
+    epoch = m[1] || '0';
     rest = m[2]!;
   }
   const dash = rest.lastIndexOf('-');
-  return { epoch, version: dash >= 0 ? rest.slice(0, dash) : rest, release: dash >= 0 ? rest.slice(dash + 1) : '' };
+  return { epoch, version: dash >= 0 ? rest.slice(0, dash) : rest, release: dash >= 0 ? rest.slice(dash + 1) : undefined };
 }
 
 export function compareRpm(a: string, b: string): number {
   const x = parseRpm(a);
   const y = parseRpm(b);
-  if (x.epoch !== y.epoch) return sign(x.epoch - y.epoch);
+  const e = compareDigits(x.epoch, y.epoch);
+  if (e !== 0) return e;
   const v = rpmvercmp(x.version, y.version);
   if (v !== 0) return v;
-  // A missing release matches any release (as rpm does for dependency ranges).
-  if (x.release === '' || y.release === '') return 0;
+  // As rpm's own EVR comparison (rpm.vercmp, rpmverCmp): a version without a release sorts before
+  // the same version with any release, even an empty one (`1` < `1-` < `1-0` < `1-1`).
+  if (x.release === undefined || y.release === undefined) return x.release === y.release ? 0 : x.release === undefined ? -1 : 1;
   return rpmvercmp(x.release, y.release);
 }
 

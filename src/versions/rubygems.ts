@@ -1,14 +1,22 @@
-/** RubyGems versions (Gem::Version): numeric and alphabetic segments; any letter makes a prerelease. */
+/**
+ * RubyGems versions (Gem::Version): numeric and alphabetic segments; any letter makes a
+ * prerelease. Letters may follow digits inside a dotted segment (`1.0beta2` is [1, 0, "beta", 2]),
+ * but the first segment must be all digits: Gem::Version refuses `1beta`, and so do we. `-` reads
+ * as `.pre.`. Numbers are exact (bigint), so segments past 2^53 keep their order.
+ */
 import type { VersionScheme } from './types.js';
-import { invalidVersion, sign, tryOr } from './errors.js';
+import { invalidVersion, tryOr } from './errors.js';
 
-type Seg = number | string;
+type Seg = bigint | string;
+
+/** Gem::Version::ANCHORED_VERSION_PATTERN, after strip. */
+const PATTERN = /^[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 export function parseGem(v: string): Seg[] {
   const s = v.trim();
-  if (!/^[0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/.test(s)) throw invalidVersion('rubygems', v, 'not a gem version');
+  if (!PATTERN.test(s)) throw invalidVersion('rubygems', v, 'not a gem version (digits first, then dot-separated digits or letters, e.g. 1.0.0, 1.0.0.beta2, 1.0.0-rc1)');
   const norm = s.replace(/-/g, '.pre.');
-  return [...norm.matchAll(/[0-9]+|[a-z]+/gi)].map((m) => (/^\d/.test(m[0]) ? Number(m[0]) : m[0]));
+  return [...norm.matchAll(/[0-9]+|[a-z]+/gi)].map((m) => (/^\d/.test(m[0]) ? BigInt(m[0]) : m[0]));
 }
 
 /** Trailing zeros are dropped from the release part and the prerelease part (Gem::Version#canonical_segments). */
@@ -18,7 +26,7 @@ function canonical(segs: Seg[]): Seg[] {
   const pre = i < 0 ? [] : segs.slice(i);
   const trim = (a: Seg[]) => {
     const out = [...a];
-    while (out.length > 0 && out[out.length - 1] === 0) out.pop();
+    while (out.length > 0 && out[out.length - 1] === 0n) out.pop();
     return out;
   };
   return [...trim(release), ...trim(pre)];
@@ -29,12 +37,12 @@ export function compareGem(a: string, b: string): number {
   const r = canonical(parseGem(b));
   const n = Math.max(l.length, r.length);
   for (let i = 0; i < n; i++) {
-    const x = l[i] ?? 0;
-    const y = r[i] ?? 0;
+    const x = l[i] ?? 0n;
+    const y = r[i] ?? 0n;
     if (x === y) continue;
-    if (typeof x === 'string' && typeof y === 'number') return -1;
-    if (typeof x === 'number' && typeof y === 'string') return 1;
-    return typeof x === 'number' ? sign(x - (y as number)) : x < (y as string) ? -1 : 1;
+    if (typeof x === 'string' && typeof y !== 'string') return -1;
+    if (typeof x !== 'string' && typeof y === 'string') return 1;
+    return x < y ? -1 : 1;
   }
   return 0;
 }
