@@ -123,12 +123,16 @@ describe.each(transports)('sbom via %s', (name, target) => {
     expect(report.packages.filter((p) => p.type === 'npm').every((p) => p.foundBy === 'npm-installed')).toBe(true);
   });
 
-  it('reports the application’s own /app/package.json once, marked, depending on its installed direct dependencies', () => {
+  it('reports the applications once each, marked: /app/package.json and the Go binary’s main module', () => {
     const apps = report.packages.filter((p) => (p as Pkg & { metadata?: Record<string, string> }).metadata?.application === 'true');
-    expect(apps.map((p) => `${p.purl} ${p.foundBy} ${p.locations.map((l) => l.path).join(',')}`)).toEqual([`pkg:npm/${npmLsRoot(fx.expectedNpmLs)} npm-installed /app/package.json`]);
+    expect(apps.map((p) => `${p.purl} ${p.foundBy} ${p.locations.map((l) => l.path).join(',')}`).sort()).toEqual([
+      'pkg:golang/example.com/hello go-binary /usr/local/bin/hello',
+      `pkg:npm/${npmLsRoot(fx.expectedNpmLs)} npm-installed /app/package.json`,
+    ]);
+    const npmApps = apps.filter((p) => p.type === 'npm');
     if (name !== 'rootfs') {
       // Written by the `COPY app /app && npm ci` layer.
-      const layer = report.artifact.layers.find((l) => l.diffId === apps[0]!.locations[0]!.layerDiffId);
+      const layer = report.artifact.layers.find((l) => l.diffId === npmApps[0]!.locations[0]!.layerDiffId);
       expect(layer?.index).toBe(2);
       expect(layer?.createdBy).toContain('npm ci');
     }

@@ -5,7 +5,6 @@ import { runCatalogers, type TestFile } from '../testing.js';
 import { isApplicationManifest } from './application.js';
 import { npmInstalledCataloger, npmLockCataloger } from './cataloger.js';
 
-const layer = (i: number) => `sha256:${String(i).padStart(64, '0')}`;
 const json = (o: object) => JSON.stringify(o);
 const brief = (p: Package) => `${p.purl} ${p.locations.map((l) => `${l.path}@${l.layerDiffId === undefined ? '-' : Number(l.layerDiffId.slice(-2))}`).join(',')} ${JSON.stringify(p.metadata ?? {})}`;
 const apps = (layers: TestFile[][]) => runCatalogers(layers, [npmInstalledCataloger, npmLockCataloger]).packages.filter((p) => p.metadata?.application === 'true');

@@ -401,7 +401,7 @@ describe('testdata/project installed by npm ci, against npm ls --all', () => {
   let tree: TestFile[];
   beforeAll(() => {
     dir = installProject();
-    const ls = JSON.parse(execFileSync('npm', ['ls', '--all', '--json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 })) as { name: string; version: string };
+    const ls = JSON.parse(execFileSync("npm", ["ls", "--all", "--json"], { cwd: dir, encoding: "utf8", timeout: 120_000 })) as { name: string; version: string; dependencies?: Record<string, { version?: string; dependencies?: unknown }> };
     npmLs = flattenNpmLs(ls);
     root = `${ls.name}@${ls.version}`;
     tree = [...readTree(join(dir, 'node_modules'), 'srv/app/node_modules'), testdata('srv/app/package.json', 'project/package.json')];
