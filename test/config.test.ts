@@ -54,7 +54,7 @@ describe('realistic manifests, findings checked by hand', () => {
       containers: ['nginx'],
       field: 'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation',
       links: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted'],
-      properties: { check: 'allowPrivilegeEscalation', level: 'restricted', policy: 'restricted:latest', evaluatedVersion: 'v1.35', modes: ['default'], reason: 'allowPrivilegeEscalation != false' },
+      properties: { check: 'allowPrivilegeEscalation', level: 'restricted', policy: 'restricted:latest', evaluatedVersion: 'v1.37', modes: ['default'], reason: 'allowPrivilegeEscalation != false' },
     });
   });
 

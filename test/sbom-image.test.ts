@@ -47,6 +47,12 @@ function lines(file: string): string[] {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).sort();
 }
 
+/** The project `npm ls` lists at its top: the application's own `name@version`. */
+function npmLsRoot(file: string): string {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { name: string; version: string };
+  return `${doc.name}@${doc.version}`;
+}
+
 function npmLsSet(file: string): string[] {
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { dependencies?: Record<string, { version?: string; dependencies?: unknown }> };
   const out = new Set<string>();
@@ -108,13 +114,28 @@ describe.each(transports)('sbom via %s', (name, target) => {
     expect(report.packages.some((p) => p.type === 'deb' && p.name === removed)).toBe(false);
   });
 
-  it('finds exactly the npm packages `npm ls --all` listed, less the one removed in an upper layer', () => {
+  it('finds exactly the npm packages `npm ls --all` listed (the project itself included), less the one removed in an upper layer', () => {
     const removed = readFileSync(fx.removedNpm, 'utf8').trim();
-    const expected = npmLsSet(fx.expectedNpmLs).filter((p) => !p.startsWith(`${removed}@`));
-    expect(npmLsSet(fx.expectedNpmLs).length).toBe(expected.length + 1);
+    const expected = [...npmLsSet(fx.expectedNpmLs).filter((p) => !p.startsWith(`${removed}@`)), npmLsRoot(fx.expectedNpmLs)].sort();
+    expect(npmLsSet(fx.expectedNpmLs).length).toBe(expected.length);
     const found = [...new Set(report.packages.filter((p) => p.type === 'npm').map((p) => `${p.name}@${p.version}`))].sort();
     expect(found).toEqual(expected);
     expect(report.packages.filter((p) => p.type === 'npm').every((p) => p.foundBy === 'npm-installed')).toBe(true);
+  });
+
+  it('reports the applications once each, marked: /app/package.json and the Go binary’s main module', () => {
+    const apps = report.packages.filter((p) => (p as Pkg & { metadata?: Record<string, string> }).metadata?.application === 'true');
+    expect(apps.map((p) => `${p.purl} ${p.foundBy} ${p.locations.map((l) => l.path).join(',')}`).sort()).toEqual([
+      'pkg:golang/example.com/hello go-binary /usr/local/bin/hello',
+      `pkg:npm/${npmLsRoot(fx.expectedNpmLs)} npm-installed /app/package.json`,
+    ]);
+    const npmApps = apps.filter((p) => p.type === 'npm');
+    if (name !== 'rootfs') {
+      // Written by the `COPY app /app && npm ci` layer.
+      const layer = report.artifact.layers.find((l) => l.diffId === npmApps[0]!.locations[0]!.layerDiffId);
+      expect(layer?.index).toBe(2);
+      expect(layer?.createdBy).toContain('npm ci');
+    }
   });
 
   it('detects the OS', () => {
@@ -140,7 +161,7 @@ describe.each(transports)('sbom via %s', (name, target) => {
 describe('intermediate image (before the removal layer)', () => {
   it('has every npm package npm ls lists and the dpkg package removed later', () => {
     const rep = sbomJson(`oci:${fx.ociLayout}:l3`, ['--no-cache']);
-    expect([...new Set(rep.packages.filter((p) => p.type === 'npm').map((p) => `${p.name}@${p.version}`))].sort()).toEqual(npmLsSet(fx.expectedNpmLs));
+    expect([...new Set(rep.packages.filter((p) => p.type === 'npm').map((p) => `${p.name}@${p.version}`))].sort()).toEqual([...npmLsSet(fx.expectedNpmLs), npmLsRoot(fx.expectedNpmLs)].sort());
     expect(rep.packages.filter((p) => p.type === 'deb').map((p) => `${p.name} ${p.version}`).sort()).toEqual(lines(fx.expectedDpkgLayer2));
   });
 });

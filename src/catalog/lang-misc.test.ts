@@ -16,7 +16,9 @@ describe('Cargo.lock', () => {
     const r = runCatalogers([[{ path: 'src/app/Cargo.lock', content: v3 }]], [cargoLockCataloger]);
     expect(r.packages.map((p) => p.purl)).toEqual(['pkg:cargo/app@0.1.0', 'pkg:cargo/rand@0.7.3', 'pkg:cargo/rand@0.8.5', 'pkg:cargo/serde@1.0.193']);
     const app = r.packages[0]!;
-    expect(app.metadata).toEqual({ source: 'local' });
+    // The crate built from the project's own tree is the application; registry crates are not.
+    expect(app.metadata).toEqual({ source: 'local', application: 'true' });
+    expect(r.packages.filter((p) => p.metadata?.application).map((p) => p.purl)).toEqual(['pkg:cargo/app@0.1.0']);
     expect(app.dependsOn?.sort()).toEqual([r.packages[2]!.id, r.packages[3]!.id].sort());
   });
 });

@@ -27,7 +27,7 @@ describe('cataloger registry', () => {
 
   it('every ecosystem the foundation promises is registered', () => {
     const ids = CATALOGERS.map((c) => c.id);
-    for (const id of ['dpkg', 'apk', 'rpm', 'npm-installed', 'npm-lock', 'yarn-lock', 'pnpm-lock', 'python-installed', 'python-lock', 'go-binary', 'go-mod', 'java-archive', 'cargo-lock', 'gemfile-lock', 'gem-installed', 'composer-lock', 'composer-installed']) {
+    for (const id of ['dpkg', 'apk', 'rpm', 'npm-installed', 'npm-lock', 'yarn-lock', 'pnpm-lock', 'python-installed', 'python-lock', 'go-binary', 'go-mod', 'java-archive', 'cargo-lock', 'gemfile-lock', 'gem-installed', 'composer-lock', 'composer-installed', 'python-project', 'maven-project', 'composer-project']) {
       expect(ids).toContain(id);
     }
   });

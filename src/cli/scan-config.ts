@@ -6,7 +6,8 @@ import { FRAMEWORKS } from '../checks/compliance/frameworks.js';
 import { scanConfig } from '../checks/config-scan.js';
 import { loadCustomRules, type CustomRule } from '../checks/custom/load.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../checks/k8s/load.js';
-import { parsePssVersion } from '../checks/k8s/pss/version.js';
+import { maxPolicyVersion } from '../checks/k8s/pss/evaluate.js';
+import { formatPssVersion, parsePssVersion } from '../checks/k8s/pss/version.js';
 import { renderConfigJsonChunks, renderConfigSarif, renderConfigTable } from '../checks/report.js';
 import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
 import { CONFIG_SEVERITIES } from '../checks/types.js';
@@ -76,7 +77,7 @@ export function scanConfigCommand(): Command {
     .option('--custom-rules <path>', 'custom rules: a YAML file or a directory of them (CEL expressions, as in ValidatingAdmissionPolicy)')
     .addOption(new Option('--compliance <framework>', 'report pass/fail per control of a framework instead of the finding list').choices(FRAMEWORKS.map((f) => f.id)))
     .addOption(new Option('--pss-level <level>', 'Pod Security Standards level for namespaces without pod-security labels in the input').choices(['baseline', 'restricted']).default('restricted'))
-    .option('--pss-version <version>', 'Pod Security Standards version: v1.NN or latest', 'latest')
+    .option('--pss-version <version>', `Pod Security Standards version: v1.0 … ${formatPssVersion(maxPolicyVersion())} or latest (newer v1.NN evaluate as latest, as Pod Security Admission does)`, 'latest')
     .option('-q, --quiet', 'no notes or warnings on stderr')
     .action(async (paths: string[], flags: ScanConfigFlags) => {
       const ruleSets = parseRuleSets(flags.rules);

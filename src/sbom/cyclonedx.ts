@@ -89,7 +89,8 @@ function packageProperties(p: Package): Json[] {
 }
 
 function packageComponent(p: Package): Json {
-  const c: Json = { type: 'library', 'bom-ref': p.id };
+  // The scanned project's own package (see catalog/npm/application.ts) is the application.
+  const c: Json = { type: p.metadata?.application === 'true' ? 'application' : 'library', 'bom-ref': p.id };
   const supplier = supplierOf(p);
   if (supplier)
     c.supplier = { name: supplier.name, ...(supplier.email ? { contact: [{ email: supplier.email }] } : {}) };

@@ -109,7 +109,7 @@ function spdxPackage(p: Package, spdxId: string, refs: LicenseRefs): Json {
   pkg.licenseDeclared = toSpdxLicenseExpression(p.licenses, refs);
   pkg.copyrightText = 'NOASSERTION';
   pkg.externalRefs = [purlRef(p.purl)];
-  pkg.primaryPackagePurpose = 'LIBRARY';
+  pkg.primaryPackagePurpose = p.metadata?.application === 'true' ? 'APPLICATION' : 'LIBRARY';
   return pkg;
 }
 

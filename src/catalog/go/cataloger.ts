@@ -10,6 +10,11 @@
  * version stamped with `-ldflags -X …version=v1.2.3`, then (like Syft) a pseudo-version built
  * from the `vcs.revision`/`vcs.time` settings, which is what Go 1.24+ now records itself.
  *
+ * The main module is the application (`metadata.application = "true"`): in a binary, the
+ * build info's `mod` line; in a source tree, the `module` line of `go.mod` — reported with the
+ * version `(devel)` (a go.mod names no version of its own, as a source checkout's binary says),
+ * depending on every module the file requires.
+ *
  * Purl names keep their case: Go module paths are case-sensitive (`github.com/Azure/…`), and
  * the Go vulnerability database keys advisories by the exact path.
  */
@@ -203,7 +208,7 @@ export const goBinaryCataloger = defineCataloger<GoBuildInfo>({
 
       if (b.main?.path) {
         const { version, source } = mainModuleVersion(b);
-        const metadata: Record<string, string> = { ...common, ...b.settings, mainModule: b.main.path };
+        const metadata: Record<string, string> = { ...common, ...b.settings, mainModule: b.main.path, application: 'true' };
         if (b.main.version) metadata.moduleVersion = b.main.version;
         if (source === 'ldflags' || source === 'vcs') metadata.versionSource = source;
         if (b.main.sum) metadata.h1Digest = b.main.sum;
@@ -234,7 +239,7 @@ function dirOf(p: string): string {
 
 export const goModCataloger = defineCataloger<GoModFact>({
   id: 'go-mod',
-  version: 2,
+  version: 3,
   tags: ['language', 'declared', 'directory'],
   maxFileSize: 8 * 1024 * 1024,
   wants(f) {
@@ -258,6 +263,7 @@ export const goModCataloger = defineCataloger<GoModFact>({
       const sums = sumFact?.kind === 'sum' ? sumFact.sums : {};
       const excluded = new Set(m.excludes.map((e) => `${e.path}@${e.version}`));
       const locations = [{ path: f.path, layer: f.layer }];
+      const required: string[] = [];
       for (const r of m.requires) {
         // An excluded version is never selected: Go moves to the next higher one, which the
         // file does not say.
@@ -280,6 +286,8 @@ export const goModCataloger = defineCataloger<GoModFact>({
         }
         const h1 = sums[`${path}@${version}`];
         if (h1) metadata.h1Digest = h1;
+        const key = `${f.path}#${path}@${version}`;
+        required.push(key);
         drafts.push({
           name: path,
           version,
@@ -287,7 +295,21 @@ export const goModCataloger = defineCataloger<GoModFact>({
           purl: golangPurl(path, version),
           licenses: [],
           locations,
+          key,
           metadata,
+        });
+      }
+      if (m.module) {
+        drafts.push({
+          name: m.module,
+          version: DEVEL,
+          type: 'golang',
+          purl: golangPurl(m.module, DEVEL),
+          licenses: [],
+          locations,
+          key: `${f.path}#main`,
+          dependsOn: required,
+          metadata: { mainModule: m.module, moduleVersion: DEVEL, application: 'true' },
         });
       }
     }

@@ -247,7 +247,10 @@ describeWith(GO_NEEDS, 'Go build info vs `go version -m` on binaries built here'
       moduleVersion: '(devel)',
       GOOS: 'linux',
       mainPackage: 'example.com/app',
+      application: 'true',
     });
+    // Only the main module (the build info's `mod` line) is the application.
+    expect(r.packages.filter((p) => p.metadata?.application === 'true').map((p) => p.name)).toEqual(['example.com/app']);
     expect(main.metadata!.GOARCH).toBe(execFileSync('go', ['env', 'GOARCH'], { encoding: 'utf8' }).trim());
     expect(main.dependsOn?.length).toBe(4);
     expect(byName.get('example.com/greetfork')!.metadata).toMatchObject({
@@ -273,7 +276,7 @@ describeWith(GO_NEEDS, 'Go build info vs `go version -m` on binaries built here'
     expect(r.packages.find((p) => p.name === 'example.com/app')).toMatchObject({
       version: 'v1.4.2',
       purl: 'pkg:golang/example.com/app@v1.4.2',
-      metadata: { versionSource: 'ldflags', moduleVersion: '(devel)' },
+      metadata: { versionSource: 'ldflags', moduleVersion: '(devel)', application: 'true' },
     });
   });
 
@@ -618,6 +621,7 @@ describe('go.mod and go.sum', () => {
     );
     expect(r.unknowns).toEqual([]);
     expect(r.packages.map((p) => p.purl).sort()).toEqual([
+      'pkg:golang/example.com/app',
       'pkg:golang/example.com/local',
       'pkg:golang/github.com/fork/errors@v0.9.2',
       'pkg:golang/github.com/google/uuid@v1.5.0',
@@ -639,6 +643,12 @@ describe('go.mod and go.sum', () => {
       metadata: { replacedBy: '../local' },
     });
     expect(by.get('github.com/google/uuid')!.locations[0]!.path).toBe('/src/app/go.mod');
+    // The module line: the application itself, depending on every module it requires.
+    const main = by.get('example.com/app')!;
+    expect(main).toMatchObject({ version: '(devel)', purl: 'pkg:golang/example.com/app', foundBy: 'go-mod', metadata: { application: 'true', moduleVersion: '(devel)', mainModule: 'example.com/app' } });
+    const names = new Map(r.packages.map((p) => [p.id, p.name]));
+    expect((main.dependsOn ?? []).map((d) => names.get(d)).sort()).toEqual(['example.com/local', 'github.com/fork/errors', 'github.com/google/uuid', 'github.com/quoted/fork', 'golang.org/x/text']);
+    expect(r.packages.filter((p) => p.metadata?.application)).toEqual([main]);
   });
 
   it('works without a go.sum and ignores module caches and vendor trees', () => {
@@ -655,7 +665,16 @@ describe('go.mod and go.sum', () => {
       ],
       [goModCataloger],
     );
-    expect(r.packages.map((p) => p.purl)).toEqual(['pkg:golang/a.io/b@v1.0.0']);
+    expect(r.packages.map((p) => p.purl).sort()).toEqual(['pkg:golang/a.io/b@v1.0.0', 'pkg:golang/m']);
+  });
+
+  it.each([
+    ['a module line only', 'module example.com/tool\n\ngo 1.22\n', ['pkg:golang/example.com/tool application']],
+    ['no module line: no application', 'require a.io/b v1.0.0\n', ['pkg:golang/a.io/b@v1.0.0 -']],
+    ['a quoted module path', 'module "example.com/q"\n', ['pkg:golang/example.com/q application']],
+  ])('main module from go.mod: %s', (_name, text, want) => {
+    const r = runCatalogers([[{ path: 'app/go.mod', content: text }]], [goModCataloger]);
+    expect(r.packages.map((p) => `${p.purl} ${p.metadata?.application ? 'application' : '-'}`).sort()).toEqual(want);
   });
 });
 

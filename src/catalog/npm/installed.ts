@@ -8,10 +8,12 @@
  * then stand aside (see lockfiles.ts). It reads the project's lockfile too (and npm's hidden
  * `node_modules/.package-lock.json`), only to add the lock as a second location of each installed
  * copy the lock lists, with the lock's dev/optional/peer/direct flags: one entry per installed copy,
- * carrying both pieces of evidence.
+ * carrying both pieces of evidence. The project's own `package.json` is reported as the
+ * application package (see application.ts), depending on what it names that is installed.
  */
 import { isPortcullisError } from '../../core/errors.js';
 import { defineCataloger, type AssembleContext, type CatalogFile, type Fact, type PackageDraft } from '../types.js';
+import { APPLICATION_KEY, isApplicationManifest } from './application.js';
 import { basename, depNames, dirname, inNodeModules, lockMetadata, nameFromModulePath, npmLicenses, npmPurl, parseJsonObject, projectDirOf, resolveNodeModule, type LockedPackage, type LockFact } from './common.js';
 import { isFileNamed, isNpmLockPath, isPnpmLockPath, isYarnLockPath } from './lockfiles.js';
 import { parsePackageLock } from './parse-package-lock.js';
@@ -23,8 +25,11 @@ interface ManifestFact {
   name: string;
   version: string;
   licenses: string[];
-  /** dependencies, optionalDependencies and peerDependencies names. */
+  /** dependencies, optionalDependencies and peerDependencies names (and devDependencies of a project). */
   deps: string[];
+  /** The project's own manifest (outside node_modules), not an installed package. */
+  application?: boolean;
+  private?: boolean;
 }
 
 interface LockfileFact {
@@ -53,16 +58,20 @@ function isHiddenLock(path: string): boolean {
 
 function parseInstalled(file: CatalogFile): InstalledFact | null {
   const { path } = file;
-  if (isInstalledManifest(path)) {
+  const application = isApplicationManifest(path);
+  if (application || isInstalledManifest(path)) {
     const doc = parseJsonObject(file.content, 'package.json');
     // A package.json without name and version is not a package (a build stub, a fixture).
     if (typeof doc.name !== 'string' || typeof doc.version !== 'string' || doc.name === '' || doc.version === '') return null;
+    const dev = application ? depNames(doc.devDependencies) : [];
     return {
       kind: 'package',
       name: doc.name,
       version: doc.version,
       licenses: npmLicenses(doc),
-      deps: [...new Set([...depNames(doc.dependencies), ...depNames(doc.optionalDependencies), ...depNames(doc.peerDependencies)])],
+      deps: [...new Set([...depNames(doc.dependencies), ...depNames(doc.optionalDependencies), ...depNames(doc.peerDependencies), ...dev])],
+      ...(application ? { application: true } : {}),
+      ...(application && doc.private === true ? { private: true } : {}),
     };
   }
   // A lockfile the lock catalogers also parse: when it is malformed they report it as an unknown,
@@ -104,8 +113,13 @@ interface ProjectLocks {
 
 function assembleInstalled(facts: Fact<InstalledFact>[], ctx: AssembleContext<InstalledFact>): PackageDraft[] {
   const dirs = new Map<string, Fact<ManifestFact>>();
+  const apps: Fact<ManifestFact>[] = [];
   const locks = new Map<string, ProjectLocks[]>();
   for (const f of facts) {
+    if (f.value.kind === 'package' && f.value.application) {
+      apps.push(f as Fact<ManifestFact>);
+      continue;
+    }
     if (f.value.kind === 'package') {
       const dir = dirname(f.path);
       if (isInInstallTree(dir, ctx)) dirs.set(dir, f as Fact<ManifestFact>);
@@ -125,6 +139,7 @@ function assembleInstalled(facts: Fact<InstalledFact>[], ctx: AssembleContext<In
     locks.set(project, list);
   }
 
+  const appKeys = new Map(apps.map((f) => [dirname(f.path), `${f.path}#application`]));
   // A candidate directory holds a package if a manifest was parsed there, or if it is a symlink
   // (pnpm, workspaces) to one.
   const has = (cand: string): string | undefined => {
@@ -138,7 +153,10 @@ function assembleInstalled(facts: Fact<InstalledFact>[], ctx: AssembleContext<In
       if (isPortcullisError(err) && err.code === 'SYMLINK_LOOP') return undefined;
       throw err;
     }
-    return hit && dirs.has(dirname(hit.path)) ? dirname(hit.path) : undefined;
+    if (!hit) return undefined;
+    const target = dirname(hit.path);
+    // A workspace package linked into node_modules is one of the project's own packages.
+    return dirs.has(target) ? target : appKeys.has(target) ? appKeys.get(target) : undefined;
   };
 
   const drafts: PackageDraft[] = [];
@@ -172,14 +190,30 @@ function assembleInstalled(facts: Fact<InstalledFact>[], ctx: AssembleContext<In
       ...(Object.keys(meta).length > 0 ? { metadata: meta } : {}),
     });
   }
+  for (const f of apps) {
+    const dir = dirname(f.path);
+    const self = appKeys.get(dir);
+    const deps = [...new Set(f.value.deps.flatMap((d) => resolveNodeModule(dir, d, has) ?? []))].filter((k) => k !== self);
+    drafts.push({
+      name: f.value.name,
+      version: f.value.version,
+      type: 'npm',
+      purl: npmPurl(f.value.name, f.value.version),
+      licenses: f.value.licenses,
+      locations: [{ path: f.path, layer: f.layer }],
+      key: self,
+      dependsOn: deps,
+      metadata: { [APPLICATION_KEY]: 'true', ...(f.value.private ? { private: 'true' } : {}) },
+    });
+  }
   return drafts;
 }
 
 export const npmInstalledCataloger = defineCataloger<InstalledFact>({
   id: 'npm-installed',
-  version: 2,
+  version: 3,
   tags: ['language', 'installed', 'image', 'directory'],
-  wants: (f) => isInstalledManifest(f.path) || isHiddenLock(f.path) || isNpmLockPath(f.path) || isYarnLockPath(f.path) || isPnpmLockPath(f.path),
+  wants: (f) => isInstalledManifest(f.path) || isApplicationManifest(f.path) || isHiddenLock(f.path) || isNpmLockPath(f.path) || isYarnLockPath(f.path) || isPnpmLockPath(f.path),
   parse: parseInstalled,
   assemble: assembleInstalled,
 });

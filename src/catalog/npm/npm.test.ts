@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Package } from '../../core/types.js';
 import { runCatalogers, type TestFile } from '../testing.js';
 import { npmInstalledCataloger, npmLockCataloger, pnpmLockCataloger, yarnLockCataloger } from './cataloger.js';
+import { isApplicationManifest } from './application.js';
 import { isInstalledManifest } from './installed.js';
 import { isNpmLockPath } from './lockfiles.js';
 import { parsePnpmKey } from './parse-pnpm-lock.js';
@@ -82,6 +83,15 @@ function readTree(dir: string, prefix: string): TestFile[] {
 }
 
 /** Flattened, de-duplicated `name@version` set of an `npm ls --all --json` tree. */
+/** `name@version` of the project's direct dependencies, as `npm ls` (depth 0) lists them installed. */
+function npmLsDirect(dir: string): string[] {
+  const ls = JSON.parse(execFileSync('npm', ['ls', '--json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 })) as { dependencies?: Record<string, { version?: string; missing?: boolean }> };
+  return Object.entries(ls.dependencies ?? {})
+    .filter(([, d]) => d.version && !d.missing)
+    .map(([n, d]) => `${n}@${d.version}`)
+    .sort();
+}
+
 function flattenNpmLs(tree: { dependencies?: Record<string, { version?: string; dependencies?: unknown }> }): string[] {
   const out = new Set<string>();
   const walk = (deps: Record<string, { version?: string; dependencies?: unknown }> | undefined) => {
@@ -282,7 +292,7 @@ describe('parsing details', () => {
     ['app/node_modules/a/xpackage.json', false],
   ])('installed manifest %s: %s', (path, wanted) => {
     expect(isInstalledManifest(path)).toBe(wanted);
-    expect(npmInstalledCataloger.wants({ path, mode: 0o100644, size: 10 })).toBe(wanted);
+    expect(npmInstalledCataloger.wants({ path, mode: 0o100644, size: 10 })).toBe(wanted || isApplicationManifest(path));
   });
 
   it.each([
@@ -369,7 +379,7 @@ describe('installed node_modules', () => {
   it.each([
     ['a package the lock names', [{ path: 'app/node_modules/ms/package.json', content: '{"name":"ms","version":"2.0.0"}' }], ['ms@2.0.0'], 'npm-installed'],
     ['npm’s hidden lockfile only', [{ path: 'app/node_modules/.package-lock.json', content: '{"lockfileVersion":3,"packages":{}}' }], [], ''],
-    ['an unrelated directory', [{ path: 'app/node_modules_old/ms/package.json', content: '{"name":"ms","version":"2.0.0"}' }], ALL, 'npm-lock'],
+    ['an unrelated directory', [{ path: 'app/node_modules_old/ms/index.js', content: 'module.exports = 1;' }], ALL, 'npm-lock'],
   ])('a lock beside an installed tree (%s) is left to the installed cataloger', (_name, extra, expected, foundBy) => {
     // The lock in a lower layer, the install in an upper one.
     const r = runCatalogers([[testdata('app/package-lock.json', 'project/package-lock.json')], extra], [npmLockCataloger, npmInstalledCataloger]);
@@ -386,10 +396,14 @@ describe('installed node_modules', () => {
 describe('testdata/project installed by npm ci, against npm ls --all', () => {
   let dir: string;
   let npmLs: string[];
+  /** `npm ls` lists the project itself at the top: `name@version` of its package.json. */
+  let root: string;
   let tree: TestFile[];
   beforeAll(() => {
     dir = installProject();
-    npmLs = flattenNpmLs(JSON.parse(execFileSync('npm', ['ls', '--all', '--json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 })));
+    const ls = JSON.parse(execFileSync("npm", ["ls", "--all", "--json"], { cwd: dir, encoding: "utf8", timeout: 120_000 })) as { name: string; version: string; dependencies?: Record<string, { version?: string; dependencies?: unknown }> };
+    npmLs = flattenNpmLs(ls);
+    root = `${ls.name}@${ls.version}`;
     tree = [...readTree(join(dir, 'node_modules'), 'srv/app/node_modules'), testdata('srv/app/package.json', 'project/package.json')];
   }, 600_000);
 
@@ -400,8 +414,13 @@ describe('testdata/project installed by npm ci, against npm ls --all', () => {
   it('npm-installed finds exactly what npm ls lists, one package per installed copy', () => {
     const r = runCatalogers([tree], [npmInstalledCataloger]);
     expect(r.unknowns).toEqual([]);
-    expect(ids(r.packages)).toEqual(npmLs);
-    expect(r.packages).toHaveLength(npmLs.length);
+    expect(ids(r.packages)).toEqual([...npmLs, root].sort());
+    expect(r.packages).toHaveLength(npmLs.length + 1);
+    // The project itself: the application, depending on exactly its direct dependencies as installed.
+    const app = find(r.packages, root);
+    expect(app).toMatchObject({ purl: 'pkg:npm/fixture-app@1.0.0', licenses: ['MIT'], metadata: { application: 'true', private: 'true' }, locations: [{ path: '/srv/app/package.json', layerDiffId: `sha256:${'0'.repeat(64)}` }] });
+    expect(depsOf(r.packages, root)).toEqual(npmLsDirect(dir));
+    expect(r.packages.filter((p) => p.metadata?.application)).toHaveLength(1);
     expect(depsOf(r.packages, 'debug@4.3.4')).toEqual(['ms@2.1.2']);
     expect(depsOf(r.packages, 'ajv-keywords@3.5.2')).toEqual(['ajv@6.15.0']);
     expect(find(r.packages, 'ms@2.1.2').locations[0]!.path).toBe('/srv/app/node_modules/debug/node_modules/ms/package.json');
@@ -422,9 +441,9 @@ describe('testdata/project installed by npm ci, against npm ls --all', () => {
   it('lock and node_modules together: each installed copy once, with both locations', () => {
     const files = [...tree, { path: 'srv/app/package-lock.json', content: readFileSync(join(dir, 'package-lock.json')) }];
     const r = runCatalogers([files], [npmInstalledCataloger, npmLockCataloger]);
-    expect(ids(r.packages)).toEqual(npmLs);
-    expect(r.packages).toHaveLength(npmLs.length);
-    for (const p of r.packages) {
+    expect(ids(r.packages)).toEqual([...npmLs, root].sort());
+    expect(r.packages).toHaveLength(npmLs.length + 1);
+    for (const p of r.packages.filter((x) => !x.metadata?.application)) {
       expect(p.foundBy).toBe('npm-installed');
       expect(p.locations.map((l) => l.path)).toEqual([expect.stringMatching(/^\/srv\/app\/node_modules\/.*package\.json$/), '/srv/app/package-lock.json']);
     }

@@ -1,6 +1,12 @@
-/** Rust: `Cargo.lock` (versions 1–4), with dependency edges. */
+/**
+ * Rust: `Cargo.lock` (versions 1–4), with dependency edges. A crate without a `source` is built
+ * from the project's own tree (the workspace's members and its path dependencies): it is marked
+ * as the application (`metadata.application`, see ../application.ts), as Cargo.lock lists the
+ * project itself beside what it depends on.
+ */
 import { PackageURL } from 'packageurl-js';
 import { parse as parseToml } from 'smol-toml';
+import { APPLICATION_KEY } from '../application.js';
 import { defineCataloger, type PackageDraft } from '../types.js';
 
 interface Crate {
@@ -41,7 +47,10 @@ export const cargoLockCataloger = defineCataloger<Crate[]>({
         }
         const metadata: Record<string, string> = {};
         if (c.source) metadata.source = c.source;
-        else metadata.source = 'local';
+        else {
+          metadata.source = 'local';
+          metadata[APPLICATION_KEY] = 'true';
+        }
         drafts.push({ name: c.name, version: c.version, type: 'cargo', purl: new PackageURL('cargo', undefined, c.name, c.version, undefined, undefined).toString(), licenses: [], locations: [{ path: f.path, layer: f.layer }], key: keyOf(c), dependsOn: deps, metadata });
       }
     }

@@ -38,6 +38,7 @@ const PSS_RUNTIME = [
   'pss/baseline/sysctls',
   'pss/baseline/windowsHostProcess',
   'pss/baseline/hostProbesAndHostLifecycle',
+  'pss/baseline/ulimits',
   'pss/restricted/restrictedVolumes',
   'pss/restricted/allowPrivilegeEscalation',
   'pss/restricted/runAsNonRoot',

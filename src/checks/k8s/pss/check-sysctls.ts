@@ -5,7 +5,8 @@
  * v1.0 kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start,
  * net.ipv4.tcp_syncookies, net.ipv4.ping_group_range; v1.27 net.ipv4.ip_local_reserved_ports;
  * v1.29 net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl,
- * net.ipv4.tcp_keepalive_probes; v1.32 net.ipv4.tcp_rmem, net.ipv4.tcp_wmem.
+ * net.ipv4.tcp_keepalive_probes; v1.32 net.ipv4.tcp_rmem, net.ipv4.tcp_wmem; v1.37
+ * net.ipv4.tcp_slow_start_after_idle, net.ipv4.tcp_notsent_lowat. (v1.36 changed nothing here.)
  */
 import { ALLOWED, asArray, isRecord, str, v } from './_helpers.js';
 import type { CheckPodFn, FieldPath, PssCheck } from './types.js';
@@ -14,6 +15,7 @@ export const SAFE_SYSCTLS_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_po
 export const SAFE_SYSCTLS_1_27 = [...SAFE_SYSCTLS_1_0, 'net.ipv4.ip_local_reserved_ports'];
 export const SAFE_SYSCTLS_1_29 = [...SAFE_SYSCTLS_1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
 export const SAFE_SYSCTLS_1_32 = [...SAFE_SYSCTLS_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
+export const SAFE_SYSCTLS_1_37 = [...SAFE_SYSCTLS_1_32, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
 
 function sysctls(list: readonly string[]): CheckPodFn {
   const safe = new Set(list);
@@ -42,5 +44,6 @@ export const checkSysctls: PssCheck = {
     { minimumVersion: v(27), check: sysctls(SAFE_SYSCTLS_1_27) },
     { minimumVersion: v(29), check: sysctls(SAFE_SYSCTLS_1_29) },
     { minimumVersion: v(32), check: sysctls(SAFE_SYSCTLS_1_32) },
+    { minimumVersion: v(37), check: sysctls(SAFE_SYSCTLS_1_37) },
   ],
 };

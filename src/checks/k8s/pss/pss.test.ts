@@ -38,10 +38,10 @@ describe('registry and evaluator', () => {
     }
   });
 
-  it('latest is the newest revision (v1.35); newer versions clamp to it', () => {
-    expect(maxPolicyVersion()).toEqual({ major: 1, minor: 35 });
-    expect(resolveVersion('latest')).toEqual({ major: 1, minor: 35 });
-    expect(resolveVersion({ major: 1, minor: 99 })).toEqual({ major: 1, minor: 35 });
+  it('latest is the newest revision (v1.37); newer versions clamp to it', () => {
+    expect(maxPolicyVersion()).toEqual({ major: 1, minor: 37 });
+    expect(resolveVersion('latest')).toEqual({ major: 1, minor: 37 });
+    expect(resolveVersion({ major: 1, minor: 99 })).toEqual({ major: 1, minor: 37 });
     expect(resolveVersion({ major: 1, minor: 20 })).toEqual({ major: 1, minor: 20 });
   });
 
@@ -55,8 +55,8 @@ describe('registry and evaluator', () => {
   it('privileged checks nothing; baseline and restricted sets per version (with overrides)', () => {
     expect(checksFor('privileged', 'latest')).toEqual([]);
     const ids = (l: PssLevel, ver: string) => checksFor(l, parsePssVersion(ver)).map((c) => c.check.id);
-    expect(ids('baseline', 'latest')).toEqual(['appArmorProfile', 'capabilities_baseline', 'hostNamespaces', 'hostPathVolumes', 'hostPorts', 'hostProbesAndHostLifecycle', 'privileged', 'procMount', 'seLinuxOptions', 'seccompProfile_baseline', 'sysctls', 'windowsHostProcess']);
-    expect(ids('restricted', 'latest')).toEqual(['appArmorProfile', 'hostNamespaces', 'hostPorts', 'hostProbesAndHostLifecycle', 'privileged', 'seLinuxOptions', 'sysctls', 'windowsHostProcess', 'allowPrivilegeEscalation', 'capabilities_restricted', 'procMount_restricted', 'restrictedVolumes', 'runAsNonRoot', 'runAsUser', 'seccompProfile_restricted']);
+    expect(ids('baseline', 'latest')).toEqual(['appArmorProfile', 'capabilities_baseline', 'hostNamespaces', 'hostPathVolumes', 'hostPorts', 'hostProbesAndHostLifecycle', 'privileged', 'procMount', 'seLinuxOptions', 'seccompProfile_baseline', 'sysctls', 'ulimits', 'windowsHostProcess']);
+    expect(ids('restricted', 'latest')).toEqual(['appArmorProfile', 'hostNamespaces', 'hostPorts', 'hostProbesAndHostLifecycle', 'privileged', 'seLinuxOptions', 'sysctls', 'ulimits', 'windowsHostProcess', 'allowPrivilegeEscalation', 'capabilities_restricted', 'procMount_restricted', 'restrictedVolumes', 'runAsNonRoot', 'runAsUser', 'seccompProfile_restricted']);
     // Before v1.19/v1.22 the baseline seccomp/capabilities controls still run under restricted.
     expect(ids('restricted', 'v1.18')).toEqual(['appArmorProfile', 'capabilities_baseline', 'hostNamespaces', 'hostPorts', 'privileged', 'procMount', 'seLinuxOptions', 'seccompProfile_baseline', 'sysctls', 'windowsHostProcess', 'allowPrivilegeEscalation', 'restrictedVolumes', 'runAsNonRoot']);
     expect(ids('restricted', 'v1.0')).not.toContain('allowPrivilegeEscalation');
@@ -64,7 +64,7 @@ describe('registry and evaluator', () => {
   });
 
   it('a minimal pod passes baseline everywhere; the restricted pod passes restricted everywhere', () => {
-    for (const ver of ['v1.0', 'v1.8', 'v1.19', 'v1.22', 'v1.23', 'v1.25', 'v1.34', 'v1.35', 'latest']) {
+    for (const ver of ['v1.0', 'v1.8', 'v1.19', 'v1.22', 'v1.23', 'v1.25', 'v1.34', 'v1.35', 'v1.36', 'v1.37', 'v1.38', 'latest']) {
       expect(violations('baseline', ver, { containers: [{ name: 'a' }] })).toEqual({});
       expect(violations('restricted', ver, restrictedPod())).toEqual({});
     }
@@ -153,7 +153,7 @@ describe('baseline controls', () => {
     expect(only('seccompProfile_baseline', 'baseline', 'latest', { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'x' } } })).toBeUndefined();
   });
 
-  it('sysctls: the safe list grows at v1.27, v1.29 and v1.32', () => {
+  it('sysctls: the safe list grows at v1.27, v1.29, v1.32 and v1.37', () => {
     const spec = (name: string) => ({ securityContext: { sysctls: [{ name, value: '1' }] } });
     for (const n of ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range']) expect(only('sysctls', 'baseline', 'v1.0', spec(n))).toBeUndefined();
     const steps: [string, string, string][] = [
@@ -164,6 +164,8 @@ describe('baseline controls', () => {
       ['net.ipv4.tcp_keepalive_probes', 'v1.28', 'v1.29'],
       ['net.ipv4.tcp_rmem', 'v1.31', 'v1.32'],
       ['net.ipv4.tcp_wmem', 'v1.31', 'v1.32'],
+      ['net.ipv4.tcp_slow_start_after_idle', 'v1.36', 'v1.37'],
+      ['net.ipv4.tcp_notsent_lowat', 'v1.36', 'v1.37'],
     ];
     for (const [name, before, from] of steps) {
       expect(only('sysctls', 'baseline', before, spec(name))).toBe(`forbidden sysctls (${name})`);

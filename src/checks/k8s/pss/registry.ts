@@ -21,6 +21,7 @@ import { checkSeccompProfileBaseline } from './check-seccomp-profile-baseline.js
 import { checkSeccompProfileRestricted } from './check-seccomp-profile-restricted.js';
 import { checkSeLinuxOptions } from './check-se-linux-options.js';
 import { checkSysctls } from './check-sysctls.js';
+import { checkUlimits } from './check-ulimits.js';
 import { checkWindowsHostProcess } from './check-windows-host-process.js';
 import type { PssCheck } from './types.js';
 
@@ -38,6 +39,7 @@ export const PSS_CHECKS: readonly PssCheck[] = [
   checkSysctls,
   checkWindowsHostProcess,
   checkHostProbesAndHostLifecycle,
+  checkUlimits,
   // restricted
   checkRestrictedVolumes,
   checkAllowPrivilegeEscalation,

@@ -35,6 +35,8 @@ export interface SecurityContextLike {
   appArmorProfile?: { type?: unknown; localhostProfile?: unknown } | null;
   windowsOptions?: { hostProcess?: unknown } | null;
   sysctls?: unknown;
+  /* Container-level resource limits (alpha API field); forbidden by baseline from v1.37. */
+  ulimits?: unknown;
 }
 
 export interface HandlerLike {
