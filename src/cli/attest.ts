@@ -109,7 +109,7 @@ export function attestCommand(): Command {
     .option('--from-sbom', 'with --type cyclonedx: generate the CycloneDX SBOM of the image and attest it')
     .option('--platform <os/arch[/variant]>', 'with --from-scan/--from-sbom: platform to scan in a multi-arch index')
     .option('--type <type>', 'predicate type: slsaprovenance|slsaprovenance02|slsaprovenance1|spdx|spdxjson|cyclonedx|link|vuln|openvex|custom, or a URI', 'custom')
-    .requiredOption('--key <key>', 'private key (portcullis or cosign .key, PKCS#8 PEM, or pkcs11: URI); password from PORTCULLIS_PASSWORD or a prompt')
+    .requiredOption('--key <key>', 'private key (portcullis or cosign .key, PKCS#8/PKCS#1/SEC 1 PEM: ECDSA P-256, RSA, Ed25519; or pkcs11: URI); password from PORTCULLIS_PASSWORD, COSIGN_PASSWORD or a prompt')
     .addOption(referrersModeOption())
     .addOption(outputOption());
   addRegistryOptions(cmd);

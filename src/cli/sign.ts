@@ -30,7 +30,7 @@ export function signCommand(): Command {
   const cmd = new Command('sign')
     .description('Sign an image in a registry with a key (cosign-compatible simple signing, stored as REPO:sha256-<hex>.sig)')
     .argument('<image>', 'docker://REGISTRY/REPO[:TAG|@DIGEST]')
-    .requiredOption('--key <key>', 'private key (portcullis or cosign .key, PKCS#8 PEM, or pkcs11: URI); password from PORTCULLIS_PASSWORD or a prompt')
+    .requiredOption('--key <key>', 'private key (portcullis or cosign .key, PKCS#8/PKCS#1/SEC 1 PEM: ECDSA P-256, RSA, Ed25519; or pkcs11: URI); password from PORTCULLIS_PASSWORD, COSIGN_PASSWORD or a prompt')
     .option('-a, --annotation <key=value>', 'annotation to put in the signed payload (repeatable)', collect)
     .addOption(referrersModeOption())
     .addOption(outputOption());
