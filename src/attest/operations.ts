@@ -20,7 +20,7 @@ import { buildDsseKeyBundle } from './sigstore/bundle.js';
 import { emptyTrustedRoot } from './sigstore/trusted-root.js';
 import type { IdentityPolicy } from './sigstore/verify-bundle.js';
 import { keyIdOf } from './signer.js';
-import { COSIGN_SIGN_PREDICATE_TYPE, verifyKeylessSignatureLayers, verifyReferrerBundles } from './verify-sigstore.js';
+import { COSIGN_SIGN_PREDICATE_TYPE, verifyKeylessAttestationLayers, verifyKeylessSignatureLayers, verifyReferrerBundles } from './verify-sigstore.js';
 import { summarize, verifyAttestationLayers, verifySignatureLayers, type LayerCheck, type VerificationResult } from './verify.js';
 
 /** The repository name cosign puts in payloads and subjects (`index.docker.io/…` for Docker Hub). */
@@ -172,7 +172,8 @@ export async function verifyImageAttestations(client: RegistryClient, opts: { re
   const img = await readCosignImage(client, opts.ref.repository, digest, 'att');
   const layers = img?.layers ?? [];
   const pt = opts.predicateType ? { predicateType: opts.predicateType } : {};
-  const checks: LayerCheck[] = 'keys' in opts && layers.length > 0 ? verifyAttestationLayers({ layers, keys: opts.keys, manifestDigest: digest, ...pt }).checks : [];
+  const checks: LayerCheck[] =
+    layers.length === 0 ? [] : 'keys' in opts ? verifyAttestationLayers({ layers, keys: opts.keys, manifestDigest: digest, ...pt }).checks : verifyKeylessAttestationLayers({ layers, trustedRoot: opts.trustedRoot, identity: opts.identity, manifestDigest: digest, ...pt });
   const bundles = await readBundleReferrers(client, opts.ref.repository, digest);
   checks.push(...verifyReferrerBundles({ bundles, purpose: 'attestation', manifestDigest: digest, firstIndex: layers.length, ...pt, ...('keys' in opts ? { keys: opts.keys, trustedRoot: emptyTrustedRoot() } : { identity: opts.identity, trustedRoot: opts.trustedRoot }) }));
   return { image: cosignRepositoryName(opts.ref), digest, ...summarize(checks, 'attestation', 'SIGNATURE_MISSING', `no attestations found for ${digest}`) };
