@@ -2,7 +2,7 @@
  * Offline verification of one Sigstore bundle with `@sigstore/verify`: the certificate chain to a
  * Fulcio CA of the trusted root (at the time given by the transparency log or an RFC 3161
  * timestamp), SCTs, the Rekor entry (inclusion proof against a signed checkpoint, or the signed
- * entry timestamp) and that it matches the signature, then the signature itself (message
+ * entry timestamp; Rekor v1 and v2 entries, see rekor-v2.ts) and that it matches the signature, then the signature itself (message
  * signature over the artifact, or DSSE over PAE). On top of the library we check:
  *
  * - the signer: the certificate's SAN (`--certificate-identity[-regexp]`) and OIDC issuer
@@ -23,6 +23,7 @@ import { IN_TOTO_PAYLOAD_TYPE } from '../dsse.js';
 import { parseStatement, statementCoversDigest, type Statement } from '../intoto.js';
 import { keyIdOf } from '../signer.js';
 import { verifyPrehashedEcdsa } from './ecdsa-prehashed.js';
+import { inclusionProofMismatch, withCheckpointKeyIds } from './rekor-v2.js';
 
 /** What was signed: the bytes, or only their SHA-256 digest. */
 export type Artifact = { bytes: Buffer } | { digest: string };
@@ -164,9 +165,14 @@ export function verifyBundle(opts: BundleVerifyOptions): BundleVerification {
   let signer: SigstoreSigner | undefined;
   let lastFailure: { code: ErrorCode; reason: string } | undefined;
   const tlog = keyed ? (opts.requireTlog === false ? 0 : 1) : 1;
+  for (const entry of bundle.verificationMaterial.tlogEntries) {
+    const why = inclusionProofMismatch(entry);
+    if (why) return fail('TLOG_INVALID', `tlog entry ${entry.logIndex}: ${why}`);
+  }
   const candidates = keyed ? opts.keys! : [undefined];
+  const root = withCheckpointKeyIds(opts.trustedRoot);
   for (const key of candidates) {
-    const trust = toTrustMaterial(opts.trustedRoot, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
+    const trust = toTrustMaterial(root, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
     const verifier = new Verifier(trust, keyed ? { tlogThreshold: tlog, ctlogThreshold: 0, timestampThreshold: 0 } : {});
     try {
       signer = verifier.verify(entity);
