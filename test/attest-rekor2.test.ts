@@ -61,13 +61,15 @@ describe('Rekor v2 DSSE bundles', () => {
     }
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach deep into the bundle JSON
+  type Doc = any;
   it.each([
-    ['a forged checkpoint signature', (d: any) => (d.verificationMaterial.tlogEntries[0].inclusionProof.checkpoint.envelope = d.verificationMaterial.tlogEntries[0].inclusionProof.checkpoint.envelope.replace(/(sigstage\.dev )(\S+)\n$/, (_m: string, p: string, sig: string) => `${p}${flip(sig, 20)}\n`)), 'TLOG_INVALID'],
-    ['an altered inclusion proof', (d: any) => (d.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0] = flip(d.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0])), 'TLOG_INVALID'],
-    ['a proof root hash other than the checkpoint\'s', (d: any) => (d.verificationMaterial.tlogEntries[0].inclusionProof.rootHash = flip(d.verificationMaterial.tlogEntries[0].inclusionProof.rootHash)), 'TLOG_INVALID'],
-    ['a proof tree size other than the checkpoint\'s', (d: any) => (d.verificationMaterial.tlogEntries[0].inclusionProof.treeSize = '7133'), 'TLOG_INVALID'],
-    ['an envelope signature not in the log entry', (d: any) => (d.dsseEnvelope.signatures[0].sig = flip(d.dsseEnvelope.signatures[0].sig, 30)), /TLOG_INVALID|SIGNATURE_INVALID|TIMESTAMP_INVALID/],
-    ['a payload other than the logged one', (d: any) => (d.dsseEnvelope.payload = Buffer.from(Buffer.from(d.dsseEnvelope.payload, 'base64').toString().replace('a.txt', 'b.txt')).toString('base64')), /TLOG_INVALID|SIGNATURE_INVALID/],
+    ['a forged checkpoint signature', (d: Doc) => (d.verificationMaterial.tlogEntries[0].inclusionProof.checkpoint.envelope = d.verificationMaterial.tlogEntries[0].inclusionProof.checkpoint.envelope.replace(/(sigstage\.dev )(\S+)\n$/, (_m: string, p: string, sig: string) => `${p}${flip(sig, 20)}\n`)), 'TLOG_INVALID'],
+    ['an altered inclusion proof', (d: Doc) => (d.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0] = flip(d.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0])), 'TLOG_INVALID'],
+    ['a proof root hash other than the checkpoint\'s', (d: Doc) => (d.verificationMaterial.tlogEntries[0].inclusionProof.rootHash = flip(d.verificationMaterial.tlogEntries[0].inclusionProof.rootHash)), 'TLOG_INVALID'],
+    ['a proof tree size other than the checkpoint\'s', (d: Doc) => (d.verificationMaterial.tlogEntries[0].inclusionProof.treeSize = '7133'), 'TLOG_INVALID'],
+    ['an envelope signature not in the log entry', (d: Doc) => (d.dsseEnvelope.signatures[0].sig = flip(d.dsseEnvelope.signatures[0].sig, 30)), /TLOG_INVALID|SIGNATURE_INVALID|TIMESTAMP_INVALID/],
+    ['a payload other than the logged one', (d: Doc) => (d.dsseEnvelope.payload = Buffer.from(Buffer.from(d.dsseEnvelope.payload, 'base64').toString().replace('a.txt', 'b.txt')).toString('base64')), /TLOG_INVALID|SIGNATURE_INVALID/],
   ])('refuse %s', (_what, edit, code) => {
     const v = verify(mutate(BUNDLE, edit));
     expect(v.verified).toBe(false);
