@@ -39,6 +39,15 @@ export interface RelatedCopy {
   referrers: CopiedReferrer[];
 }
 
+function subjectOf(body: Buffer): string | undefined {
+  try {
+    const doc = JSON.parse(body.toString('utf8')) as { subject?: { digest?: unknown } } | null;
+    return typeof doc?.subject?.digest === 'string' ? doc.subject.digest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How deep referrers of referrers are followed (a signature on an attestation is depth 2). */
 export const MAX_REFERRER_DEPTH = 8;
 /** At most this many related artifacts are copied for one image (a guard against cycles of junk). */
@@ -68,10 +77,10 @@ export async function copyRelated(src: CopyEndpoint, dst: CopyEndpoint, digests:
       const { manifests } = await getReferrers(src.client, src.repository, subject);
       for (const d of manifests) {
         if (seen.has(d.digest)) continue;
-        const result = await copyImage(src, dst, { reference: d.digest });
         // A fallback index may list manifests about another subject: trust the manifest's own field.
-        if (result.subject !== subject) continue;
+        if (subjectOf((await src.client.getManifest(src.repository, d.digest)).body) !== subject) continue;
         seen.add(d.digest);
+        const result = await copyImage(src, dst, { reference: d.digest });
         const copied: CopiedReferrer = { subject, digest: result.digest, ...(result.artifactType ? { artifactType: result.artifactType } : {}), index: result.subjectAccepted ? 'api' : 'tag', result };
         if (!result.subjectAccepted) {
           const descriptor: Descriptor & { artifactType?: string } = { mediaType: result.mediaType, digest: result.digest, size: result.size, ...(result.artifactType ? { artifactType: result.artifactType } : {}), ...(result.annotations ? { annotations: result.annotations } : {}) };
