@@ -61,7 +61,14 @@ export function recordTargetOf(flags: RecordFlags): RecordTarget | undefined {
 /** Records the evidence when --push was given; prints one line (text output) and returns the result. */
 export async function recordIfAsked(target: RecordTarget | undefined, ref: DockerReference, digest: string, evidence: Omit<AttestationEvidence, 'resourceUri'>, quiet: boolean): Promise<RecordResult | undefined> {
   if (!target) return undefined;
-  const r = await recordAttestation(target, { ...evidence, resourceUri: imageResourceUri(ref.registry, ref.repository, digest) });
+  let r: RecordResult;
+  try {
+    r = await recordAttestation(target, { ...evidence, resourceUri: imageResourceUri(ref.registry, ref.repository, digest) });
+  } catch (err) {
+    if (!(err instanceof PortcullisError)) throw err;
+    // The registry write happened: say so, so that a retry is known to be safe (it is idempotent).
+    throw new PortcullisError({ code: err.code, message: `The ${evidence.purpose} is stored at ${evidence.location}, but recording it on ${target.url} failed: ${err.message}`, hint: `${err.hint ? `${err.hint} ` : ''}Running the command again records it without signing twice.`, cause: err });
+  }
   if (!quiet) process.stderr.write(r.created ? `Recorded ${r.occurrence} (ATTESTATION, note ${r.noteName}) on ${r.resourceUri}\n` : `Already recorded as ${r.occurrence} on ${r.resourceUri}\n`);
   return r;
 }
