@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +70,28 @@ describe('signing with the key types cosign imports', () => {
     expect(ok).toMatchObject({ verified: true });
     const other: KeyObject = generateKeyPairSync('ed25519').publicKey;
     expect(verifyBundle({ bundle, artifact: { digest: `sha256:${digest}` }, trustedRoot: emptyTrustedRoot(), keys: [other], requireTlog: false })).toMatchObject({ verified: false, code: 'SIGNATURE_INVALID' });
+  });
+
+  it.each(KEYS)('%s: a message-signature bundle verifies with the key against the file, and against its digest where the algorithm allows', async (name, algorithm, gen) => {
+    const { pem, pub } = opensslKey(`${name.replace(/\W+/g, '-')}-m`, [...gen]);
+    const signer = new KeySigner(await loadPrivateKey(pem));
+    const data = Buffer.from(`blob for ${name}`);
+    const sha = createHash('sha256').update(data).digest();
+    const doc = {
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      verificationMaterial: { publicKey: { hint: keyIdOf(signer.publicKey) }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } },
+      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: sha.toString('base64') }, signature: (await signer.sign(data)).toString('base64') },
+    };
+    const bundle = parseBundle(JSON.stringify(doc));
+    const keys = [loadPublicKey(pub)];
+    const base = { bundle, trustedRoot: emptyTrustedRoot(), keys, requireTlog: false };
+    expect(verifyBundle({ ...base, artifact: { bytes: data } })).toMatchObject({ verified: true });
+    const byDigest = verifyBundle({ ...base, artifact: { digest: `sha256:${sha.toString('hex')}` } });
+    if (algorithm === 'ed25519') expect(byDigest).toMatchObject({ verified: false, code: 'SIGNATURE_INVALID', reason: expect.stringMatching(/pass the file/) });
+    else expect(byDigest).toMatchObject({ verified: true });
+    // Another artifact's digest, and another key, do not verify.
+    expect(verifyBundle({ ...base, artifact: { bytes: Buffer.from('other') } }).verified).toBe(false);
+    expect(verifyBundle({ ...base, keys: [generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey], artifact: { bytes: data } }).verified).toBe(false);
   });
 
   it('reads PKCS#1 RSA public keys, and names the algorithm of each key type', () => {
