@@ -106,6 +106,21 @@ describe('copy with OCI 1.1 referrers', () => {
     expect(c.stderr).toMatch(/Signatures and attestations: 1 tag, 3 referrers copied/);
   });
 
+  it('keeps the signatures the destination has of its own: the source\'s .sig layers are merged in', async () => {
+    const dst = `docker://${reg2.host}/own/app:1`;
+    out(cli(['copy', `docker://${img}:1`, dst, '--no-signatures', '--output', 'json']));
+    const own = join(work, 'own');
+    expect(cli(['key', 'generate', '-o', own]).status).toBe(0);
+    expect(cli(['sign', dst, '--key', `${own}.key`]).status).toBe(0);
+    const c = out(cli(['copy', `docker://${img}:1`, dst, '--output', 'json']));
+    expect((c.artifacts as { merged?: { added: number } }[])[0]!.merged).toMatchObject({ added: 1 });
+    for (const k of [own, key]) expect(out(cli(['verify', dst, '--key', `${k}.pub`, '--output', 'json'])).verified).toBe(true);
+    const sig = (await skopeoRaw(`docker://${reg2.host}/own/app:${digest.replace(':', '-')}.sig`)) as unknown as { layers: unknown[] };
+    expect(sig.layers).toHaveLength(2);
+    // Copying again adds nothing.
+    expect((out(cli(['copy', `docker://${img}:1`, dst, '--output', 'json'])).artifacts as { merged?: { added: number } }[])[0]!.merged).toMatchObject({ added: 0 });
+  });
+
   it('copies the image alone with --no-signatures: verify fails there with SIGNATURE_MISSING', () => {
     const dst = `docker://${reg2.host}/bare/app:1`;
     const c = out(cli(['copy', `docker://${img}:1`, dst, '--no-signatures', '--output', 'json']));

@@ -166,3 +166,31 @@ export async function appendCosignLayer(client: RegistryClient, opts: AppendOpti
   const manifestDigest = await pushManifest(client, repo, tag, manifest, MEDIA_TYPES.ociManifest);
   return { tag, manifestDigest, layerDigest, layerCount: next.length, duplicate: false, replaced };
 }
+
+/**
+ * Merges the layers of a `.sig`/`.att` image from elsewhere (a copy's source) into the one a
+ * repository already has under `tag`: the existing layers are kept, those not already there (same
+ * blob and annotations) are appended, and the manifest is rewritten when anything was added.
+ * Blobs must already be in the repository. Returns the tag's manifest digest, or undefined when
+ * one of the two is not a cosign signature image (the caller then overwrites the tag).
+ */
+export async function mergeCosignImage(client: RegistryClient, opts: { repo: string; tag: string; incoming: Buffer; existing: { body: Buffer; mediaType: string; digest: string }; now?: () => Date }): Promise<{ manifestDigest: string; added: number } | undefined> {
+  let incoming: ImageManifest;
+  let existing: ImageManifest;
+  try {
+    const a = parseManifestOrIndex(opts.incoming, MEDIA_TYPES.ociManifest);
+    const b = parseManifestOrIndex(opts.existing.body, opts.existing.mediaType || MEDIA_TYPES.ociManifest);
+    if (a.kind !== 'manifest' || b.kind !== 'manifest') return undefined;
+    incoming = a.manifest;
+    existing = b.manifest;
+  } catch {
+    return undefined;
+  }
+  const fresh = incoming.layers.filter((l) => !existing.layers.some((e) => e.digest === l.digest && e.mediaType === l.mediaType && sameAnnotations(e.annotations, l.annotations)));
+  if (fresh.length === 0) return { manifestDigest: opts.existing.digest, added: 0 };
+  const layers = [...existing.layers, ...fresh];
+  const config = buildCosignConfig(layers, (opts.now ?? (() => new Date()))());
+  await pushBlob(client, opts.repo, config);
+  const manifestDigest = await pushManifest(client, opts.repo, opts.tag, buildCosignManifest(config, layers), MEDIA_TYPES.ociManifest);
+  return { manifestDigest, added: fresh.length };
+}

@@ -11,7 +11,8 @@
 import { Command } from 'commander';
 import { parseManifestOrIndex } from '../oci/manifest.js';
 import { copyImage, type CopyResult } from '../oci/registry/copy.js';
-import { copyRelated, type RelatedCopy } from '../oci/registry/copy-referrers.js';
+import { copyRelated, type MergeTag, type RelatedCopy } from '../oci/registry/copy-referrers.js';
+import { mergeCosignImage } from '../attest/cosign-storage.js';
 import { writeOutput } from './output.js';
 import { outputOption } from './sign.js';
 import { addRegistryOptions, registryClientFor, registryReference, type RegistryFlags } from './signing-options.js';
@@ -58,10 +59,11 @@ export function copyCommand(): Command {
         const top = await srcClient.getManifest(srcRef.repository, image.digest);
         const parsed = parseManifestOrIndex(top.body, top.mediaType);
         if (parsed.kind === 'index') digests.push(...parsed.index.manifests.map((m) => m.digest));
-        related = await copyRelated(src, dst, digests, { tagSuffixes: ARTIFACT_KINDS });
+        const merge: MergeTag = async (d, tag, incoming, existing) => mergeCosignImage(d.client, { repo: d.repository, tag, incoming, existing });
+        related = await copyRelated(src, dst, digests, { tagSuffixes: ARTIFACT_KINDS, merge: { sig: merge, att: merge } });
       }
       const dest = `${dstRef.registry}/${dstRef.repository}`;
-      const artifacts = related.tags.map((t) => ({ tag: t.tag, subject: t.subject, result: t.result }));
+      const artifacts = related.tags.map((t) => ({ tag: t.tag, subject: t.subject, result: t.result, ...(t.merged ? { merged: t.merged } : {}) }));
       const referrers = related.referrers.map((r) => ({ digest: r.digest, subject: r.subject, ...(r.artifactType ? { artifactType: r.artifactType } : {}), index: r.index, ...(r.tag ? { tag: r.tag } : {}), result: r.result }));
       if (flags.output === 'json') {
         const summary = { tags: artifacts.length, referrers: referrers.length };
@@ -70,7 +72,7 @@ export function copyCommand(): Command {
       } else {
         const n = (r: CopyResult) => `${r.blobsCopied} copied, ${r.blobsMounted} mounted, ${r.blobsSkipped} present`;
         process.stderr.write(`Copied ${dest}@${image.digest}${dstTag ? ` (tag ${dstTag})` : ''}: ${image.manifests} manifest${image.manifests === 1 ? '' : 's'}, blobs ${n(image)}\n`);
-        for (const a of artifacts) process.stderr.write(`Copied ${dest}:${a.tag}: blobs ${n(a.result)}\n`);
+        for (const a of artifacts) process.stderr.write(`Copied ${dest}:${a.tag}: blobs ${n(a.result)}${a.merged ? `; merged into the destination's (${a.merged.added} added, its own kept)` : ''}\n`);
         for (const r of referrers) process.stderr.write(`Copied referrer ${dest}@${r.digest}${r.artifactType ? ` (${r.artifactType})` : ''} of ${r.subject}; ${r.index === 'api' ? 'indexed by the registry' : `listed in ${dest}:${r.tag}`}\n`);
         if (flags.signatures) process.stderr.write(`Signatures and attestations: ${artifacts.length} tag${artifacts.length === 1 ? '' : 's'}, ${referrers.length} referrer${referrers.length === 1 ? '' : 's'} copied\n`);
         else process.stderr.write('Signatures, attestations and referrers not copied (--no-signatures)\n');

@@ -20,7 +20,16 @@ export interface CopiedTag {
   subject: string;
   tag: string;
   result: CopyResult;
+  /** Set when the destination had the tag already and the source's layers were merged into it. */
+  merged?: { manifestDigest: string; added: number };
 }
+
+/**
+ * Merges a tag-schema artifact into the destination's existing one (cosign `.sig`/`.att`: keep the
+ * destination's signatures, add the source's); undefined when it cannot, and the tag is then
+ * overwritten with the source's manifest.
+ */
+export type MergeTag = (dst: CopyEndpoint, tag: string, incoming: Buffer, existing: { body: Buffer; mediaType: string; digest: string }) => Promise<{ manifestDigest: string; added: number } | undefined>;
 
 /** An OCI 1.1 referrer that was copied. */
 export interface CopiedReferrer {
@@ -57,7 +66,7 @@ export const MAX_RELATED = 10_000;
  * Copies the artifacts related to `digests` (already copied) from `src` to `dst`: tag-schema
  * artifacts with the given suffixes and OCI 1.1 referrers, recursively.
  */
-export async function copyRelated(src: CopyEndpoint, dst: CopyEndpoint, digests: readonly string[], opts: { tagSuffixes: readonly string[] }): Promise<RelatedCopy> {
+export async function copyRelated(src: CopyEndpoint, dst: CopyEndpoint, digests: readonly string[], opts: { tagSuffixes: readonly string[]; merge?: Record<string, MergeTag> }): Promise<RelatedCopy> {
   const out: RelatedCopy = { tags: [], referrers: [] };
   const seen = new Set<string>(digests);
   let frontier = [...digests];
@@ -66,9 +75,21 @@ export async function copyRelated(src: CopyEndpoint, dst: CopyEndpoint, digests:
     for (const subject of frontier) {
       for (const suffix of opts.tagSuffixes) {
         const tag = `${referrersTag(subject)}.${suffix}`;
-        if (!(await tryGetManifest(src.client, src.repository, tag))) continue;
-        const result = await copyImage(src, dst, { reference: tag, tag });
-        out.tags.push({ subject, tag, result });
+        const incoming = await tryGetManifest(src.client, src.repository, tag);
+        if (!incoming) continue;
+        const merge = opts.merge?.[suffix];
+        const existing = merge ? await tryGetManifest(dst.client, dst.repository, tag) : undefined;
+        let copied: CopiedTag;
+        if (merge && existing && existing.digest !== incoming.digest) {
+          // The destination has its own signatures under this tag: keep them, add the source's.
+          const result = await copyImage(src, dst, { reference: incoming.digest });
+          const merged = await merge(dst, tag, incoming.body, existing);
+          copied = merged ? { subject, tag, result, merged } : { subject, tag, result: await copyImage(src, dst, { reference: tag, tag }) };
+        } else {
+          copied = { subject, tag, result: await copyImage(src, dst, { reference: tag, tag }) };
+        }
+        const result = copied.result;
+        out.tags.push(copied);
         if (!seen.has(result.digest)) {
           seen.add(result.digest);
           next.push(result.digest);
