@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ function opensslKey(name: string, genArgs: string[]): { pem: string; pub: string
   openssl([genArgs[0]!, '-out', key, ...genArgs.slice(1)]);
   const pub = join(dir, `${name}.pub`);
   openssl(['pkey', '-in', key, '-pubout', '-out', pub]);
-  return { pem: execFileSync('cat', [key], { encoding: 'utf8' }), pub: execFileSync('cat', [pub], { encoding: 'utf8' }) };
+  return { pem: readFileSync(key, 'utf8'), pub: readFileSync(pub, 'utf8') };
 }
 
 const KEYS = [
