@@ -12,7 +12,7 @@
  * `{"architecture":"","created":…,"history":[{"created":"0001-01-01T00:00:00Z"}…],"os":"",
  * "rootfs":{"type":"layers","diff_ids":[…layer digests…]},"config":{}}` with mediaType
  * `application/vnd.oci.image.config.v1+json`. Adding a signature rewrites the manifest with one
- * more layer; existing layers are kept byte for byte.
+ * more layer; existing layers are kept byte for byte (except those `attest --replace` drops).
  */
 import { PortcullisError } from '../core/errors.js';
 import { digestOf } from '../oci/digest.js';
@@ -108,16 +108,33 @@ export interface AppendResult {
   layerCount: number;
   /** True when an identical layer was already there (nothing was written). */
   duplicate: boolean;
+  /** Layers dropped because `replace` selected them. */
+  replaced: number;
+}
+
+export interface AppendOptions {
+  repo: string;
+  digest: string;
+  kind: CosignKind;
+  payload: Buffer;
+  mediaType: string;
+  annotations: Record<string, string>;
+  now?: () => Date;
+  /**
+   * Whether an existing layer (of the same media type) already says what this one says, e.g. the
+   * same payload signed by the same key (ECDSA signatures differ on each signing, so byte equality
+   * alone misses re-signing). Nothing is written when one is.
+   */
+  isDuplicate?: (layer: Descriptor) => Promise<boolean>;
+  /** Existing layers to drop (e.g. `attest --replace`: attestations of the same predicate type). */
+  replace?: (layer: Descriptor) => boolean;
 }
 
 /**
  * Adds one layer to the `.sig`/`.att` image of a digest, keeping every existing layer; an exact
  * duplicate (same blob and annotations) is not added twice.
  */
-export async function appendCosignLayer(
-  client: RegistryClient,
-  opts: { repo: string; digest: string; kind: CosignKind; payload: Buffer; mediaType: string; annotations: Record<string, string>; now?: () => Date },
-): Promise<AppendResult> {
+export async function appendCosignLayer(client: RegistryClient, opts: AppendOptions): Promise<AppendResult> {
   const { repo, kind } = opts;
   const tag = cosignTag(opts.digest, kind);
   const existing = await tryGetManifest(client, repo, tag);
@@ -130,15 +147,50 @@ export async function appendCosignLayer(
     layers = parsed.manifest.layers;
   }
   const layerDigest = digestOf(opts.payload);
-  const dup = layers.find((l) => l.digest === layerDigest && l.mediaType === opts.mediaType && sameAnnotations(l.annotations, opts.annotations));
-  if (dup && existing) return { tag, manifestDigest: existing.digest, layerDigest, layerCount: layers.length, duplicate: true };
-  if (!layers.some((l) => l.digest === layerDigest) || (await blobExists(client, repo, layerDigest)) === undefined) {
+  const kept = opts.replace ? layers.filter((l) => !opts.replace!(l)) : layers;
+  const replaced = layers.length - kept.length;
+  if (existing && replaced === 0) {
+    for (const l of layers) {
+      if (l.mediaType !== opts.mediaType) continue;
+      const same = (l.digest === layerDigest && sameAnnotations(l.annotations, opts.annotations)) || (opts.isDuplicate ? await opts.isDuplicate(l) : false);
+      if (same) return { tag, manifestDigest: existing.digest, layerDigest: l.digest, layerCount: layers.length, duplicate: true, replaced: 0 };
+    }
+  }
+  if (!kept.some((l) => l.digest === layerDigest) || (await blobExists(client, repo, layerDigest)) === undefined) {
     await pushBlob(client, repo, opts.payload);
   }
-  const next = [...layers, { mediaType: opts.mediaType, size: opts.payload.length, digest: layerDigest, annotations: opts.annotations }];
+  const next = [...kept, { mediaType: opts.mediaType, size: opts.payload.length, digest: layerDigest, annotations: opts.annotations }];
   const config = buildCosignConfig(next, (opts.now ?? (() => new Date()))());
   await pushBlob(client, repo, config);
   const manifest = buildCosignManifest(config, next);
   const manifestDigest = await pushManifest(client, repo, tag, manifest, MEDIA_TYPES.ociManifest);
-  return { tag, manifestDigest, layerDigest, layerCount: next.length, duplicate: false };
+  return { tag, manifestDigest, layerDigest, layerCount: next.length, duplicate: false, replaced };
+}
+
+/**
+ * Merges the layers of a `.sig`/`.att` image from elsewhere (a copy's source) into the one a
+ * repository already has under `tag`: the existing layers are kept, those not already there (same
+ * blob and annotations) are appended, and the manifest is rewritten when anything was added.
+ * Blobs must already be in the repository. Returns the tag's manifest digest, or undefined when
+ * one of the two is not a cosign signature image (the caller then overwrites the tag).
+ */
+export async function mergeCosignImage(client: RegistryClient, opts: { repo: string; tag: string; incoming: Buffer; existing: { body: Buffer; mediaType: string; digest: string }; now?: () => Date }): Promise<{ manifestDigest: string; added: number } | undefined> {
+  let incoming: ImageManifest;
+  let existing: ImageManifest;
+  try {
+    const a = parseManifestOrIndex(opts.incoming, MEDIA_TYPES.ociManifest);
+    const b = parseManifestOrIndex(opts.existing.body, opts.existing.mediaType || MEDIA_TYPES.ociManifest);
+    if (a.kind !== 'manifest' || b.kind !== 'manifest') return undefined;
+    incoming = a.manifest;
+    existing = b.manifest;
+  } catch {
+    return undefined;
+  }
+  const fresh = incoming.layers.filter((l) => !existing.layers.some((e) => e.digest === l.digest && e.mediaType === l.mediaType && sameAnnotations(e.annotations, l.annotations)));
+  if (fresh.length === 0) return { manifestDigest: opts.existing.digest, added: 0 };
+  const layers = [...existing.layers, ...fresh];
+  const config = buildCosignConfig(layers, (opts.now ?? (() => new Date()))());
+  await pushBlob(client, opts.repo, config);
+  const manifestDigest = await pushManifest(client, opts.repo, opts.tag, buildCosignManifest(config, layers), MEDIA_TYPES.ociManifest);
+  return { manifestDigest, added: fresh.length };
 }

@@ -1,6 +1,8 @@
 /**
- * Signing keys: ECDSA P-256 key pairs, cosign's encrypted private key format, PKCS#8 / SEC 1 PEM
- * private keys and SPKI PEM public keys.
+ * Signing keys: ECDSA P-256 key pairs (what we generate), and, as cosign accepts them on import,
+ * RSA (2048 bits and more; signed with PKCS#1 v1.5 over SHA-256) and Ed25519 keys; cosign's
+ * encrypted private key format, PKCS#8 / SEC 1 / PKCS#1 PEM private keys and SPKI / PKCS#1 PEM
+ * public keys.
  *
  * Our private key file is exactly cosign's: a PEM block `ENCRYPTED SIGSTORE PRIVATE KEY` whose
  * body is the JSON document of go-securesystemslib's `encrypted` package:
@@ -107,7 +109,7 @@ export async function decryptKeyBytes(doc: Buffer, password: Secret): Promise<Bu
   const key = await scryptAsync(Buffer.from(password.reveal(), 'utf8'), salt, params);
   const opened = nacl.secretbox.open(new Uint8Array(Buffer.from(d.ciphertext, 'base64')), new Uint8Array(nonce), new Uint8Array(key));
   if (!opened) {
-    throw new PortcullisError({ code: 'KEY_INVALID', message: 'Cannot decrypt the private key: wrong password or corrupt key file', hint: 'Check PORTCULLIS_PASSWORD (or the password you typed).' });
+    throw new PortcullisError({ code: 'KEY_INVALID', message: 'Cannot decrypt the private key: wrong password or corrupt key file', hint: 'Check PORTCULLIS_PASSWORD or COSIGN_PASSWORD (or the password you typed).' });
   }
   return Buffer.from(opened);
 }
@@ -122,12 +124,21 @@ export function generateKeyPair(): KeyPair {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' });
 }
 
-function checkP256(key: KeyObject, what: string): KeyObject {
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    const kind = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve}` : String(key.asymmetricKeyType).toUpperCase();
-    throw keyError(`The ${what} is a ${kind} key; only ECDSA P-256 is supported`, 'Generate a key with `portcullis key generate` or `cosign generate-key-pair`.');
+/** Smallest RSA modulus accepted (as cosign and the Sigstore algorithm registry). */
+export const MIN_RSA_BITS = 2048;
+
+/** The key types we sign and verify with: ECDSA P-256, RSA ≥ 2048 bits, Ed25519. */
+export function checkSupportedKey(key: KeyObject, what: string): KeyObject {
+  const type = key.asymmetricKeyType;
+  if (type === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return key;
+  if (type === 'ed25519') return key;
+  if (type === 'rsa') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits >= MIN_RSA_BITS) return key;
+    throw keyError(`The ${what} is a ${bits}-bit RSA key; RSA keys need at least ${MIN_RSA_BITS} bits`, 'Use a larger RSA key, an ECDSA P-256 or an Ed25519 key.');
   }
-  return key;
+  const kind = type === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve}` : String(type).toUpperCase();
+  throw keyError(`The ${what} is a ${kind} key; only ECDSA P-256, RSA (${MIN_RSA_BITS} bits or more) and Ed25519 are supported`, 'Generate a key with `portcullis key generate` or `cosign generate-key-pair`.');
 }
 
 /** Writes a private key in cosign's encrypted format (PEM text). */
@@ -148,8 +159,8 @@ export function isEncryptedPrivateKey(text: string): boolean {
 }
 
 /**
- * Reads a private key: cosign's encrypted format (password required), PKCS#8 `PRIVATE KEY` or
- * SEC 1 `EC PRIVATE KEY` PEM. Only P-256 keys are accepted.
+ * Reads a private key: cosign's encrypted format (password required), PKCS#8 `PRIVATE KEY`,
+ * SEC 1 `EC PRIVATE KEY` or PKCS#1 `RSA PRIVATE KEY` PEM. ECDSA P-256, RSA and Ed25519 keys.
  */
 export async function loadPrivateKey(text: string, password?: () => Promise<Secret>): Promise<KeyObject> {
   const block = decodePem(text);
@@ -159,7 +170,7 @@ export async function loadPrivateKey(text: string, password?: () => Promise<Secr
     switch (block.label) {
       case ENCRYPTED_KEY_LABEL:
       case LEGACY_ENCRYPTED_KEY_LABEL: {
-        if (!password) throw new PortcullisError({ code: 'PASSWORD_REQUIRED', message: 'The private key is encrypted and no password was given', hint: 'Set PORTCULLIS_PASSWORD.' });
+        if (!password) throw new PortcullisError({ code: 'PASSWORD_REQUIRED', message: 'The private key is encrypted and no password was given', hint: 'Set PORTCULLIS_PASSWORD (or COSIGN_PASSWORD).' });
         const der = await decryptKeyBytes(block.der, await password());
         key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
         break;
@@ -170,29 +181,32 @@ export async function loadPrivateKey(text: string, password?: () => Promise<Secr
       case 'EC PRIVATE KEY':
         key = createPrivateKey({ key: block.der, format: 'der', type: 'sec1' });
         break;
+      case 'RSA PRIVATE KEY':
+        key = createPrivateKey({ key: block.der, format: 'der', type: 'pkcs1' });
+        break;
       case 'ENCRYPTED PRIVATE KEY':
         throw keyError('PKCS#8 password-encrypted keys are not supported', 'Convert it with `openssl pkcs8 -in KEY -out plain.pem` and import that with `portcullis key import`.');
       default:
-        throw keyError(`Unsupported private key PEM type "${block.label}"`, 'Use an ENCRYPTED SIGSTORE PRIVATE KEY, PRIVATE KEY (PKCS#8) or EC PRIVATE KEY file.');
+        throw keyError(`Unsupported private key PEM type "${block.label}"`, 'Use an ENCRYPTED SIGSTORE PRIVATE KEY, PRIVATE KEY (PKCS#8), EC PRIVATE KEY or RSA PRIVATE KEY file.');
     }
   } catch (err) {
     if (err instanceof PortcullisError) throw err;
     throw keyError(`Cannot parse the private key: ${(err as Error).message}`, 'The key file is corrupt.', err);
   }
-  return checkP256(key, 'private key');
+  return checkSupportedKey(key, 'private key');
 }
 
-/** Reads an SPKI PEM public key (`cosign.pub`); only P-256 keys are accepted. */
+/** Reads an SPKI PEM public key (`cosign.pub`) or a PKCS#1 `RSA PUBLIC KEY`. */
 export function loadPublicKey(text: string): KeyObject {
   const block = decodePem(text);
-  if (!block || block.label !== 'PUBLIC KEY') {
+  if (!block || (block.label !== 'PUBLIC KEY' && block.label !== 'RSA PUBLIC KEY')) {
     throw keyError(`The public key file is not an SPKI PEM public key${block ? ` (found "${block.label}")` : ''}`, 'Pass the .pub file written by `portcullis key generate` or `cosign generate-key-pair`.');
   }
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: block.der, format: 'der', type: 'spki' });
+    key = createPublicKey({ key: block.der, format: 'der', type: block.label === 'PUBLIC KEY' ? 'spki' : 'pkcs1' });
   } catch (err) {
     throw keyError(`Cannot parse the public key: ${(err as Error).message}`, 'The key file is corrupt.', err);
   }
-  return checkP256(key, 'public key');
+  return checkSupportedKey(key, 'public key');
 }

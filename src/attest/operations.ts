@@ -8,16 +8,19 @@ import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { RegistryClient } from '../oci/registry/client.js';
 import type { DockerReference } from '../oci/reference.js';
 import { appendCosignLayer, PREDICATE_TYPE_ANNOTATION, readCosignImage, SIGNATURE_ANNOTATION, type AppendResult } from './cosign-storage.js';
-import { DSSE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope } from './dsse.js';
+import { DSSE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope, type DsseEnvelope } from './dsse.js';
 import { buildStatement, predicateValue, type PredicateKind, type Statement } from './intoto.js';
 import type { Signer } from './signer.js';
 import { buildSimpleSigningPayload, SIMPLE_SIGNING_MEDIA_TYPE } from './simple-signing.js';
 import { pushBundleReferrer, readBundleReferrers, type ReferrerPushResult } from './referrers.js';
+import { findDuplicateReferrer, replaceReferrers, sameAttestationLayer, samePredicateType, sameSignatureLayer } from './duplicates.js';
+import { digestOf } from '../oci/digest.js';
+import { getReferrers } from '../oci/registry/push.js';
 import { buildDsseKeyBundle } from './sigstore/bundle.js';
 import { emptyTrustedRoot } from './sigstore/trusted-root.js';
 import type { IdentityPolicy } from './sigstore/verify-bundle.js';
 import { keyIdOf } from './signer.js';
-import { COSIGN_SIGN_PREDICATE_TYPE, verifyKeylessSignatureLayers, verifyReferrerBundles } from './verify-sigstore.js';
+import { COSIGN_SIGN_PREDICATE_TYPE, verifyKeylessAttestationLayers, verifyKeylessSignatureLayers, verifyReferrerBundles } from './verify-sigstore.js';
 import { summarize, verifyAttestationLayers, verifySignatureLayers, type LayerCheck, type VerificationResult } from './verify.js';
 
 /** The repository name cosign puts in payloads and subjects (`index.docker.io/…` for Docker Hub). */
@@ -37,6 +40,7 @@ export async function resolveDigest(client: RegistryClient, ref: DockerReference
 export interface SignResult extends AppendResult {
   digest: string;
   payload: Buffer;
+  signature: Buffer;
 }
 
 /** Signs an image: a simple-signing payload appended to its `.sig` image. */
@@ -51,21 +55,27 @@ export async function signImage(client: RegistryClient, opts: { ref: DockerRefer
     payload,
     mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
     annotations: { [SIGNATURE_ANNOTATION]: sig.toString('base64') },
+    isDuplicate: sameSignatureLayer(opts.signer.publicKey, digestOf(payload), payload),
     ...(opts.now ? { now: opts.now } : {}),
   });
-  return { ...res, digest, payload };
+  return { ...res, digest, payload, signature: sig };
 }
 
 export interface AttestResult extends AppendResult {
   digest: string;
   statement: Statement;
+  envelope: DsseEnvelope;
 }
 
-/** Attests an image: an in-toto statement in a DSSE envelope appended to its `.att` image. */
-export async function attestImage(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; kind: PredicateKind; predicate: Buffer; digest?: string; now?: () => Date }): Promise<AttestResult> {
+/**
+ * Attests an image: an in-toto statement in a DSSE envelope appended to its `.att` image; with
+ * `replace`, the attestations of the same predicate type already there are dropped.
+ */
+export async function attestImage(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; kind: PredicateKind; predicate: Buffer; digest?: string; replace?: boolean; now?: () => Date }): Promise<AttestResult> {
   const digest = opts.digest ?? (await resolveDigest(client, opts.ref));
   const statement = buildStatement({ subjectName: cosignRepositoryName(opts.ref), manifestDigest: digest, kind: opts.kind, predicate: predicateValue(opts.kind, opts.predicate, opts.now) });
-  const envelope = await signEnvelope({ payloadType: IN_TOTO_PAYLOAD_TYPE, body: Buffer.from(JSON.stringify(statement), 'utf8'), signer: opts.signer });
+  const body = Buffer.from(JSON.stringify(statement), 'utf8');
+  const envelope = await signEnvelope({ payloadType: IN_TOTO_PAYLOAD_TYPE, body, signer: opts.signer });
   const res = await appendCosignLayer(client, {
     repo: opts.ref.repository,
     digest,
@@ -73,9 +83,11 @@ export async function attestImage(client: RegistryClient, opts: { ref: DockerRef
     payload: serializeEnvelope(envelope),
     mediaType: DSSE_MEDIA_TYPE,
     annotations: { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: opts.kind.uri },
+    isDuplicate: sameAttestationLayer(client, opts.ref.repository, { publicKey: opts.signer.publicKey, predicateType: opts.kind.uri, payloadType: IN_TOTO_PAYLOAD_TYPE, body }),
+    ...(opts.replace ? { replace: samePredicateType(opts.kind.uri) } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   });
-  return { ...res, digest, statement };
+  return { ...res, digest, statement, envelope };
 }
 
 /** The subject descriptor of an image: media type, digest and size of its manifest. */
@@ -84,10 +96,27 @@ async function subjectOf(client: RegistryClient, ref: DockerReference, digest: s
   return { mediaType: m.mediaType, digest: m.digest, size: m.body.length };
 }
 
-async function pushStatementReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; digest: string; statement: Statement; now?: () => Date }): Promise<ReferrerPushResult> {
-  const envelope = await signEnvelope({ payloadType: IN_TOTO_PAYLOAD_TYPE, body: Buffer.from(JSON.stringify(opts.statement), 'utf8'), signer: opts.signer });
+export interface StatementReferrerResult extends ReferrerPushResult {
+  /** True when a referrer with this statement signed by this key was already there (nothing was written). */
+  duplicate: boolean;
+  /** With `replace`: the referrers of the same predicate type that were taken out. */
+  replaced: string[];
+  /** The envelope in the bundle (the stored one for a duplicate). */
+  envelope: DsseEnvelope;
+}
+
+async function pushStatementReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; digest: string; statement: Statement; replace?: boolean; now?: () => Date }): Promise<StatementReferrerResult> {
+  const body = Buffer.from(JSON.stringify(opts.statement), 'utf8');
+  const repo = opts.ref.repository;
+  if (!opts.replace) {
+    const dup = await findDuplicateReferrer(client, repo, opts.digest, { publicKey: opts.signer.publicKey, payloadType: IN_TOTO_PAYLOAD_TYPE, body });
+    if (dup) return { ...dup, index: (await getReferrers(client, repo, opts.digest)).source, duplicate: true, replaced: [] };
+  }
+  const envelope = await signEnvelope({ payloadType: IN_TOTO_PAYLOAD_TYPE, body, signer: opts.signer });
   const bundle = buildDsseKeyBundle({ envelope, keyHint: keyIdOf(opts.signer.publicKey) });
-  return pushBundleReferrer(client, { repo: opts.ref.repository, subject: await subjectOf(client, opts.ref, opts.digest), bundle, predicateType: opts.statement.predicateType, content: 'dsse-envelope', ...(opts.now ? { now: opts.now } : {}) });
+  const res = await pushBundleReferrer(client, { repo, subject: await subjectOf(client, opts.ref, opts.digest), bundle, predicateType: opts.statement.predicateType, content: 'dsse-envelope', ...(opts.now ? { now: opts.now } : {}) });
+  const replaced = opts.replace ? (await replaceReferrers(client, repo, opts.digest, { predicateType: opts.statement.predicateType, keep: res.manifestDigest })).removed : [];
+  return { ...res, duplicate: false, replaced, envelope };
 }
 
 /**
@@ -95,17 +124,17 @@ async function pushStatementReferrer(client: RegistryClient, opts: { ref: Docker
  * the predicate type `https://sigstore.dev/cosign/sign/v1` and the image digest as subject,
  * pushed as an OCI 1.1 referrer. `-a` annotations go in the predicate's `annotations`.
  */
-export async function signImageReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; annotations?: Record<string, string>; digest?: string; now?: () => Date }): Promise<ReferrerPushResult & { digest: string; statement: Statement }> {
+export async function signImageReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; annotations?: Record<string, string>; digest?: string; now?: () => Date }): Promise<StatementReferrerResult & { digest: string; statement: Statement }> {
   const digest = opts.digest ?? (await resolveDigest(client, opts.ref));
   const statement: Statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: cosignRepositoryName(opts.ref), digest: { sha256: digest.slice('sha256:'.length) } }], predicateType: COSIGN_SIGN_PREDICATE_TYPE, predicate: opts.annotations ? { annotations: opts.annotations } : {} };
   return { ...(await pushStatementReferrer(client, { ref: opts.ref, signer: opts.signer, digest, statement, ...(opts.now ? { now: opts.now } : {}) })), digest, statement };
 }
 
-/** Attests an image in cosign v3's layout: a DSSE bundle pushed as an OCI 1.1 referrer. */
-export async function attestImageReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; kind: PredicateKind; predicate: Buffer; digest?: string; now?: () => Date }): Promise<ReferrerPushResult & { digest: string; statement: Statement }> {
+/** Attests an image in cosign v3's layout: a DSSE bundle pushed as an OCI 1.1 referrer (`replace`: see attestImage). */
+export async function attestImageReferrer(client: RegistryClient, opts: { ref: DockerReference; signer: Signer; kind: PredicateKind; predicate: Buffer; digest?: string; replace?: boolean; now?: () => Date }): Promise<StatementReferrerResult & { digest: string; statement: Statement }> {
   const digest = opts.digest ?? (await resolveDigest(client, opts.ref));
   const statement = buildStatement({ subjectName: cosignRepositoryName(opts.ref), manifestDigest: digest, kind: opts.kind, predicate: predicateValue(opts.kind, opts.predicate, opts.now) });
-  return { ...(await pushStatementReferrer(client, { ref: opts.ref, signer: opts.signer, digest, statement, ...(opts.now ? { now: opts.now } : {}) })), digest, statement };
+  return { ...(await pushStatementReferrer(client, { ref: opts.ref, signer: opts.signer, digest, statement, ...(opts.replace ? { replace: true } : {}), ...(opts.now ? { now: opts.now } : {}) })), digest, statement };
 }
 
 export interface ImageVerification extends VerificationResult {
@@ -143,7 +172,8 @@ export async function verifyImageAttestations(client: RegistryClient, opts: { re
   const img = await readCosignImage(client, opts.ref.repository, digest, 'att');
   const layers = img?.layers ?? [];
   const pt = opts.predicateType ? { predicateType: opts.predicateType } : {};
-  const checks: LayerCheck[] = 'keys' in opts && layers.length > 0 ? verifyAttestationLayers({ layers, keys: opts.keys, manifestDigest: digest, ...pt }).checks : [];
+  const checks: LayerCheck[] =
+    layers.length === 0 ? [] : 'keys' in opts ? verifyAttestationLayers({ layers, keys: opts.keys, manifestDigest: digest, ...pt }).checks : verifyKeylessAttestationLayers({ layers, trustedRoot: opts.trustedRoot, identity: opts.identity, manifestDigest: digest, ...pt });
   const bundles = await readBundleReferrers(client, opts.ref.repository, digest);
   checks.push(...verifyReferrerBundles({ bundles, purpose: 'attestation', manifestDigest: digest, firstIndex: layers.length, ...pt, ...('keys' in opts ? { keys: opts.keys, trustedRoot: emptyTrustedRoot() } : { identity: opts.identity, trustedRoot: opts.trustedRoot }) }));
   return { image: cosignRepositoryName(opts.ref), digest, ...summarize(checks, 'attestation', 'SIGNATURE_MISSING', `no attestations found for ${digest}`) };

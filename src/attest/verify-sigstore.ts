@@ -7,7 +7,8 @@
  *   Rekor entry (`dev.sigstore.cosign/bundle`: `{"SignedEntryTimestamp", "Payload": {"body",
  *   "integratedTime", "logIndex", "logID"}}`). They are read as the v0.1 Sigstore bundle they are
  *   equivalent to (message signature over the payload, inclusion by SET), verified, then the
- *   payload is checked as simple signing like a keyed signature;
+ *   payload is checked as simple signing like a keyed signature; keyless `.att` layers likewise,
+ *   as DSSE bundles (the layer blob is the envelope);
  * - Sigstore bundles stored as OCI 1.1 referrers (cosign v3): DSSE bundles whose in-toto statement
  *   names the image digest; signatures have predicate type `https://sigstore.dev/cosign/sign/v1`,
  *   everything else is an attestation.
@@ -21,6 +22,7 @@ import type { ReferrerBundle } from './referrers.js';
 import { BUNDLE_V01_MEDIA_TYPE, parseBundle } from './sigstore/bundle.js';
 import { verifyBundle, type IdentityPolicy } from './sigstore/verify-bundle.js';
 import { parseSimpleSigningPayload, SIMPLE_SIGNING_MEDIA_TYPE, type SimpleSigningPayload } from './simple-signing.js';
+import { DSSE_MEDIA_TYPE } from './dsse.js';
 import type { LayerCheck } from './verify.js';
 
 /** The predicate type of cosign v3 image signatures (a signature is a statement about the digest). */
@@ -33,8 +35,12 @@ function pemBlocks(text: string): Buffer[] {
   return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
 }
 
-/** The v0.1 bundle equivalent to a cosign v2 keyless `.sig` layer; undefined when it has no certificate. */
-export function cosignLayerBundle(layer: CosignLayer): Bundle | undefined {
+/**
+ * The v0.1 bundle equivalent to a cosign v2 keyless `.sig` layer (message signature over the
+ * payload) or `.att` layer (`dsse`: the layer blob is the DSSE envelope); undefined when it has no
+ * certificate.
+ */
+export function cosignLayerBundle(layer: CosignLayer, content: 'message' | 'dsse' = 'message'): Bundle | undefined {
   const a = layer.descriptor.annotations ?? {};
   const certPem = a[CERTIFICATE_ANNOTATION];
   if (!certPem) return undefined;
@@ -57,10 +63,14 @@ export function cosignLayerBundle(layer: CosignLayer): Bundle | undefined {
       canonicalizedBody: p.body ?? '',
     });
   }
+  const signed =
+    content === 'dsse'
+      ? { dsseEnvelope: JSON.parse(layer.payload.toString('utf8')) as unknown }
+      : { messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(layer.payload).digest('base64') }, signature: a[SIGNATURE_ANNOTATION] ?? '' } };
   const doc = {
     mediaType: BUNDLE_V01_MEDIA_TYPE,
     verificationMaterial: { x509CertificateChain: { certificates: certs.map((c) => ({ rawBytes: c.toString('base64') })) }, tlogEntries },
-    messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(layer.payload).digest('base64') }, signature: a[SIGNATURE_ANNOTATION] ?? '' },
+    ...signed,
   };
   return parseBundle(JSON.stringify(doc), `cosign signature layer ${layer.descriptor.digest}`);
 }
@@ -110,6 +120,43 @@ export function verifyKeylessSignatureLayers(opts: { layers: readonly CosignLaye
       }
     }
     checks.push({ index, layerDigest: d.digest, verified: true, reason: `signature ${index} verified: signed by ${signer!.subjectAlternativeName} (issuer ${signer!.issuer})`, signer: signer!, payload, stage: 5 });
+  });
+  return checks;
+}
+
+/**
+ * Keyless verification of the layers of an `.att` image (cosign v2 layout: the DSSE envelope as
+ * blob, the certificate and Rekor entry in annotations), with the same checks and codes as the
+ * keyed path: the statement must name the image, then have the predicate type asked for.
+ */
+export function verifyKeylessAttestationLayers(opts: { layers: readonly CosignLayer[]; trustedRoot: TrustedRoot; identity: IdentityPolicy; manifestDigest: string; predicateType?: string }): LayerCheck[] {
+  const checks: LayerCheck[] = [];
+  opts.layers.forEach((layer, index) => {
+    const d = layer.descriptor;
+    if (d.mediaType !== DSSE_MEDIA_TYPE) return;
+    let bundle: Bundle | undefined;
+    try {
+      bundle = cosignLayerBundle(layer, 'dsse');
+    } catch (err) {
+      checks.push(failed(index, d.digest, 'BUNDLE_INVALID', `attestation ${index}: cannot read its envelope, certificate or Rekor bundle annotations: ${(err as Error).message}`));
+      return;
+    }
+    if (!bundle) {
+      checks.push(failed(index, d.digest, 'CERTIFICATE_INVALID', `attestation ${index} has no ${CERTIFICATE_ANNOTATION} annotation (signed with a key: verify with --key)`));
+      return;
+    }
+    const v = verifyBundle({ bundle, artifact: { digest: opts.manifestDigest }, trustedRoot: opts.trustedRoot, identity: opts.identity });
+    const extra = { ...(v.signer ? { signer: v.signer } : {}), ...(v.statement ? { statement: v.statement } : {}) };
+    if (!v.verified) {
+      checks.push(failed(index, d.digest, v.code!, `attestation ${index}: ${v.reason}`, extra));
+      return;
+    }
+    const type = v.statement?.predicateType;
+    if (opts.predicateType && type !== opts.predicateType) {
+      checks.push(failed(index, d.digest, 'PREDICATE_TYPE_MISMATCH', `attestation ${index} has predicate type ${type}, not ${opts.predicateType}`, extra));
+      return;
+    }
+    checks.push({ index, layerDigest: d.digest, verified: true, reason: `attestation ${index} (${type}) verified: signed by ${v.signer!.subjectAlternativeName} (issuer ${v.signer!.issuer})`, stage: 5, ...extra });
   });
   return checks;
 }

@@ -13,6 +13,7 @@ import { PortcullisError } from '../core/errors.js';
 import { resolvePredicateType } from '../attest/intoto.js';
 import { attestImage, attestImageReferrer, resolveDigest } from '../attest/operations.js';
 import { keyIdOf } from '../attest/signer.js';
+import type { DsseEnvelope } from '../attest/dsse.js';
 import { buildVulnPredicate } from '../attest/vuln-predicate.js';
 import type { DockerReference } from '../oci/reference.js';
 import { renderVulnJson } from '../report/vulns.js';
@@ -22,12 +23,13 @@ import { matchCatalog, releaseOf } from '../vulndb/match.js';
 import { loadIndexFor } from '../vulndb/store-index.js';
 import { imageOptionsFrom } from './image-options.js';
 import { writeOutput } from './output.js';
+import { addRecordOptions, recordIfAsked, recordTargetOf, type RecordFlags } from './record-options.js';
 import { outputOption, referrersModeOption } from './sign.js';
 import { addRegistryOptions, loadSigner, registryClientFor, registryReference, type RegistryFlags } from './signing-options.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
 import { TOOL_VERSION } from './version.js';
 
-interface AttestFlags extends RegistryFlags, StoreFlags {
+interface AttestFlags extends RegistryFlags, StoreFlags, RecordFlags {
   key: string;
   predicate?: string;
   fromScan?: boolean;
@@ -35,6 +37,7 @@ interface AttestFlags extends RegistryFlags, StoreFlags {
   type: string;
   platform?: string;
   registryReferrersMode: 'legacy' | 'oci-1-1';
+  replace?: boolean;
   output: 'text' | 'json';
 }
 
@@ -109,15 +112,18 @@ export function attestCommand(): Command {
     .option('--from-sbom', 'with --type cyclonedx: generate the CycloneDX SBOM of the image and attest it')
     .option('--platform <os/arch[/variant]>', 'with --from-scan/--from-sbom: platform to scan in a multi-arch index')
     .option('--type <type>', 'predicate type: slsaprovenance|slsaprovenance02|slsaprovenance1|spdx|spdxjson|cyclonedx|link|vuln|openvex|custom, or a URI', 'custom')
-    .requiredOption('--key <key>', 'private key (portcullis or cosign .key, PKCS#8 PEM, or pkcs11: URI); password from PORTCULLIS_PASSWORD or a prompt')
+    .option('--replace', 'replace the attestations of the same predicate type already stored for the image (others are kept)')
+    .requiredOption('--key <key>', 'private key (portcullis or cosign .key, PKCS#8/PKCS#1/SEC 1 PEM: ECDSA P-256, RSA, Ed25519; or pkcs11: URI); password from PORTCULLIS_PASSWORD, COSIGN_PASSWORD or a prompt')
     .addOption(referrersModeOption())
     .addOption(outputOption());
   addRegistryOptions(cmd);
   addStoreOptions(cmd);
+  addRecordOptions(cmd, 'attestation');
   cmd.action(async (image: string, flags: AttestFlags) => {
     const ref = registryReference(image, 'attest');
     const kind = resolvePredicateType(flags.type);
     checkSource(flags, kind.name);
+    const target = recordTargetOf(flags);
     const predicateFromFile = flags.predicate !== undefined ? readPredicate(flags.predicate) : undefined;
     const signer = await loadSigner(flags.key);
     const client = registryClientFor(ref, flags);
@@ -125,15 +131,20 @@ export function attestCommand(): Command {
       const digest = await resolveDigest(client, ref);
       const predicate = predicateFromFile ?? (flags.fromScan ? await scanPredicate(ref, digest, flags) : await sbomPredicate(ref, digest, flags));
       const base = { schemaVersion: 1, image: `${ref.registry}/${ref.repository}`, digest, predicateType: kind.uri, keyId: keyIdOf(signer.publicKey) };
+      const evidence = (env: DsseEnvelope) => ({ purpose: 'attestation' as const, payload: Buffer.from(env.payload, 'base64'), signature: Buffer.from(env.signatures[0]!.sig, 'base64'), publicKeyId: base.keyId, envelope: env, predicateType: kind.uri });
       if (flags.registryReferrersMode === 'oci-1-1') {
-        const res = await attestImageReferrer(client, { ref, signer, kind, predicate, digest });
-        if (flags.output === 'json') await writeOutput(JSON.stringify({ ...base, referrer: res.manifestDigest, bundleDigest: res.bundleDigest, referrersIndex: res.index }, null, 2) + '\n', undefined);
-        else process.stderr.write(`Pushed attestation (${kind.uri}) to ${base.image}@${res.manifestDigest} (OCI 1.1 referrer of ${digest}; ${res.index === 'api' ? 'registry referrers API' : `referrers index tag ${res.tag}`})\n`);
+        const res = await attestImageReferrer(client, { ref, signer, kind, predicate, digest, ...(flags.replace ? { replace: true } : {}) });
+        const rec = await recordIfAsked(target, ref, digest, { ...evidence(res.envelope), location: `${base.image}@${res.manifestDigest}` }, flags.output === 'json');
+        if (flags.output === 'json') await writeOutput(JSON.stringify({ ...base, referrer: res.manifestDigest, bundleDigest: res.bundleDigest, referrersIndex: res.index, duplicate: res.duplicate, replaced: res.replaced, ...(rec ? { recorded: rec } : {}) }, null, 2) + '\n', undefined);
+        else if (res.duplicate) process.stderr.write(`An identical attestation (${kind.uri}) by this key is already a referrer of ${digest}: ${base.image}@${res.manifestDigest}\n`);
+        else process.stderr.write(`Pushed attestation (${kind.uri}) to ${base.image}@${res.manifestDigest} (OCI 1.1 referrer of ${digest}; ${res.index === 'api' ? 'registry referrers API' : `referrers index tag ${res.tag}`})${res.replaced.length ? `; replaced ${res.replaced.length} of the same type` : ''}\n`);
       } else {
-        const res = await attestImage(client, { ref, signer, kind, predicate, digest });
+        const res = await attestImage(client, { ref, signer, kind, predicate, digest, ...(flags.replace ? { replace: true } : {}) });
         const where = `${ref.registry}/${ref.repository}:${res.tag}`;
-        if (flags.output === 'json') await writeOutput(JSON.stringify({ ...base, attestationTag: where, attestationManifest: res.manifestDigest, layerDigest: res.layerDigest, attestations: res.layerCount, duplicate: res.duplicate }, null, 2) + '\n', undefined);
-        else process.stderr.write(`Pushed attestation (${kind.uri}) to ${where} (${res.layerCount} attestation${res.layerCount === 1 ? '' : 's'})\n`);
+        const rec = await recordIfAsked(target, ref, digest, { ...evidence(res.envelope), location: where }, flags.output === 'json');
+        if (flags.output === 'json') await writeOutput(JSON.stringify({ ...base, attestationTag: where, attestationManifest: res.manifestDigest, layerDigest: res.layerDigest, attestations: res.layerCount, duplicate: res.duplicate, replaced: res.replaced, ...(rec ? { recorded: rec } : {}) }, null, 2) + '\n', undefined);
+        else if (res.duplicate) process.stderr.write(`An identical attestation (${kind.uri}) by this key is already in ${where}\n`);
+        else process.stderr.write(`Pushed attestation (${kind.uri}) to ${where} (${res.layerCount} attestation${res.layerCount === 1 ? '' : 's'}${res.replaced ? `; replaced ${res.replaced} of the same type` : ''})\n`);
       }
     } finally {
       await client.close();

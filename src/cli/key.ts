@@ -1,4 +1,7 @@
-/** `portcullis key generate|import|public`: ECDSA P-256 key pairs in cosign's file formats. */
+/**
+ * `portcullis key generate|import|public`: ECDSA P-256 key pairs in cosign's file formats; import
+ * also takes RSA (PKCS#1 or PKCS#8) and Ed25519 (PKCS#8) keys, as cosign's import-key-pair does.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createPublicKey } from 'node:crypto';
@@ -59,7 +62,7 @@ export function keyCommand(): Command {
 
   cmd
     .command('import')
-    .description('Import a PKCS#8 / SEC 1 PEM or cosign private key as PREFIX.key (encrypted) and PREFIX.pub')
+    .description('Import an ECDSA P-256, RSA (2048+ bits) or Ed25519 private key (PKCS#8, SEC 1, PKCS#1 PEM, or cosign format) as PREFIX.key (encrypted) and PREFIX.pub')
     .argument('<file>', 'private key PEM file')
     .option('-o, --output <prefix>', 'output file prefix', 'import-cosign')
     .option('--force', 'overwrite existing files')

@@ -1,6 +1,7 @@
 /**
  * What the key, sign, attest, verify and copy commands share: registry flags, key loading and the
- * private key password (`PORTCULLIS_PASSWORD`, or a prompt on a terminal, never a silent hang).
+ * private key password (`PORTCULLIS_PASSWORD`, then cosign's `COSIGN_PASSWORD`, or a prompt on a
+ * terminal, never a silent hang).
  */
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
@@ -15,6 +16,8 @@ import { findCredentials, parseCreds, Secret, type Credentials } from '../oci/re
 import { TOOL_VERSION } from './version.js';
 
 export const PASSWORD_ENV = 'PORTCULLIS_PASSWORD';
+/** cosign's variable, read when PASSWORD_ENV is not set (so cosign users' scripts keep working). */
+export const COSIGN_PASSWORD_ENV = 'COSIGN_PASSWORD';
 
 export interface RegistryFlags {
   creds?: string;
@@ -95,14 +98,15 @@ async function promptHidden(prompt: string): Promise<string> {
 }
 
 /**
- * The private key password: `PORTCULLIS_PASSWORD` when set (an empty value means an empty
- * password, as with cosign), else a prompt when stdin is a terminal, else PASSWORD_REQUIRED.
+ * The private key password: `PORTCULLIS_PASSWORD` when set, else `COSIGN_PASSWORD` when set (an
+ * empty value means an empty password, as with cosign), else a prompt when stdin is a terminal,
+ * else PASSWORD_REQUIRED.
  */
 export async function readPassword(opts: { confirm: boolean; purpose: string }): Promise<Secret> {
-  const env = process.env[PASSWORD_ENV];
+  const env = process.env[PASSWORD_ENV] ?? process.env[COSIGN_PASSWORD_ENV];
   if (env !== undefined) return new Secret(env);
   if (!process.stdin.isTTY) {
-    throw new PortcullisError({ code: 'PASSWORD_REQUIRED', message: `A password is needed to ${opts.purpose}, and there is no terminal to ask on`, hint: `Set ${PASSWORD_ENV} (it may be empty for an unprotected key).` });
+    throw new PortcullisError({ code: 'PASSWORD_REQUIRED', message: `A password is needed to ${opts.purpose}, and there is no terminal to ask on`, hint: `Set ${PASSWORD_ENV} or ${COSIGN_PASSWORD_ENV} (it may be empty for an unprotected key).` });
   }
   const first = await promptHidden(`Enter password for private key: `);
   if (opts.confirm) {

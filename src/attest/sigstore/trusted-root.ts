@@ -25,6 +25,25 @@ function invalid(message: string, hint: string, cause?: unknown): PortcullisErro
   return new PortcullisError({ code: 'TRUSTED_ROOT_INVALID', message, hint, ...(cause ? { cause } : {}) });
 }
 
+/**
+ * The Sigstore client specification requires every transparency-log key of a trusted root to have
+ * the start of its validity (`publicKey.validFor.start`): a missing start must not be read as
+ * "valid since the beginning of time" (which is what the library would do), so such a root is
+ * refused.
+ */
+function checkLogValidity(doc: { tlogs?: unknown }, source: string): void {
+  if (doc.tlogs === undefined) return;
+  if (!Array.isArray(doc.tlogs)) throw invalid(`Trusted root "${source}": "tlogs" is not a list`, 'Pass a Sigstore trusted_root.json.');
+  doc.tlogs.forEach((t: unknown, i: number) => {
+    const log = t as { baseUrl?: unknown; publicKey?: { validFor?: { start?: unknown } } } | null;
+    const start = log?.publicKey?.validFor?.start;
+    if (typeof start !== 'string' || Number.isNaN(Date.parse(start))) {
+      const name = typeof log?.baseUrl === 'string' ? ` (${log.baseUrl})` : '';
+      throw invalid(`Trusted root "${source}": the key of transparency log ${i}${name} has no valid tlogs[${i}].publicKey.validFor.start`, 'A transparency-log key must say since when it is valid (Sigstore client specification); fix the trusted root or get a current one.');
+    }
+  });
+}
+
 /** Parses the JSON of a `trusted_root.json`. */
 export function parseTrustedRoot(text: string, source: string): LoadedTrustedRoot {
   let doc: unknown;
@@ -37,6 +56,7 @@ export function parseTrustedRoot(text: string, source: string): LoadedTrustedRoo
   if (typeof mediaType !== 'string' || !mediaType.startsWith(TRUSTED_ROOT_MEDIA_TYPE_PREFIX)) {
     throw invalid(`Trusted root "${source}" has media type ${JSON.stringify(mediaType)}`, `Expected ${TRUSTED_ROOT_MEDIA_TYPE_PREFIX}+json;version=0.1.`);
   }
+  checkLogValidity(doc as { tlogs?: unknown }, source);
   try {
     return { root: TrustedRoot.fromJSON(doc), source };
   } catch (err) {

@@ -2,7 +2,7 @@
  * Offline verification of one Sigstore bundle with `@sigstore/verify`: the certificate chain to a
  * Fulcio CA of the trusted root (at the time given by the transparency log or an RFC 3161
  * timestamp), SCTs, the Rekor entry (inclusion proof against a signed checkpoint, or the signed
- * entry timestamp) and that it matches the signature, then the signature itself (message
+ * entry timestamp; Rekor v1 and v2 entries, see rekor-v2.ts) and that it matches the signature, then the signature itself (message
  * signature over the artifact, or DSSE over PAE). On top of the library we check:
  *
  * - the signer: the certificate's SAN (`--certificate-identity[-regexp]`) and OIDC issuer
@@ -21,8 +21,10 @@ import type { ErrorCode } from '../../core/errors.js';
 import { PortcullisError } from '../../core/errors.js';
 import { IN_TOTO_PAYLOAD_TYPE } from '../dsse.js';
 import { parseStatement, statementCoversDigest, type Statement } from '../intoto.js';
-import { keyIdOf } from '../signer.js';
+import { keyIdOf, verifySignature } from '../signer.js';
 import { verifyPrehashedEcdsa } from './ecdsa-prehashed.js';
+import { verifyPrehashedRsa } from './rsa-prehashed.js';
+import { inclusionProofMismatch, withCheckpointKeyIds } from './rekor-v2.js';
 
 /** What was signed: the bytes, or only their SHA-256 digest. */
 export type Artifact = { bytes: Buffer } | { digest: string };
@@ -123,9 +125,20 @@ function prehashedContent(entity: SignedEntity, messageDigest: Buffer, signature
       signature,
       compareSignature: (s: Buffer) => s.equals(signature),
       compareDigest: (d: Buffer) => d.equals(messageDigest),
-      verifySignature: (key: KeyObject) => verifyPrehashedEcdsa(key, messageDigest, signature),
+      verifySignature: (key: KeyObject) => (key.asymmetricKeyType === 'rsa' ? verifyPrehashedRsa(key, messageDigest, signature) : verifyPrehashedEcdsa(key, messageDigest, signature)),
     },
   };
+}
+
+/**
+ * The library verifies a message signature with the hash of the message digest (SHA-256), which
+ * Ed25519 keys refuse (Ed25519 hashes internally): those are checked over the bytes as they are.
+ */
+function withEd25519Messages(entity: SignedEntity, bytes: Buffer, signature: Buffer): SignedEntity {
+  const original = entity.signature;
+  // The content is a class instance: keep its other methods (and their `this`) by inheriting from it.
+  const content = Object.create(original, { verifySignature: { value: (key: KeyObject) => (key.asymmetricKeyType === 'ed25519' ? verifySignature(key, bytes, signature) : original.verifySignature(key)) } }) as SignedEntity['signature'];
+  return { ...entity, signature: content };
 }
 
 /** Verifies one bundle; see the file comment for what is checked. */
@@ -149,9 +162,10 @@ export function verifyBundle(opts: BundleVerifyOptions): BundleVerification {
         return fail('SIGNATURE_DIGEST_MISMATCH', `the bundle signs sha256:${md.toString('hex')}, not the artifact ${digest}`);
       }
       if ('bytes' in opts.artifact) {
-        entity = toSignedEntity(bundle, opts.artifact.bytes);
+        entity = withEd25519Messages(toSignedEntity(bundle, opts.artifact.bytes), opts.artifact.bytes, ms.signature);
       } else {
         if (!md) return fail('BUNDLE_INVALID', 'the message signature has no digest to compare with the given artifact digest');
+        if (keyed && opts.keys!.every((k) => k.asymmetricKeyType === 'ed25519')) return fail('SIGNATURE_INVALID', 'an Ed25519 signature covers the artifact bytes, not a digest: pass the file instead of its digest');
         entity = prehashedContent(toSignedEntity(bundle), Buffer.from(digest.slice(7), 'hex'), ms.signature);
       }
     } else {
@@ -164,9 +178,14 @@ export function verifyBundle(opts: BundleVerifyOptions): BundleVerification {
   let signer: SigstoreSigner | undefined;
   let lastFailure: { code: ErrorCode; reason: string } | undefined;
   const tlog = keyed ? (opts.requireTlog === false ? 0 : 1) : 1;
+  for (const entry of bundle.verificationMaterial.tlogEntries) {
+    const why = inclusionProofMismatch(entry);
+    if (why) return fail('TLOG_INVALID', `tlog entry ${entry.logIndex}: ${why}`);
+  }
   const candidates = keyed ? opts.keys! : [undefined];
+  const root = withCheckpointKeyIds(opts.trustedRoot);
   for (const key of candidates) {
-    const trust = toTrustMaterial(opts.trustedRoot, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
+    const trust = toTrustMaterial(root, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
     const verifier = new Verifier(trust, keyed ? { tlogThreshold: tlog, ctlogThreshold: 0, timestampThreshold: 0 } : {});
     try {
       signer = verifier.verify(entity);

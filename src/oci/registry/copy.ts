@@ -7,7 +7,7 @@
 import { PortcullisError } from '../../core/errors.js';
 import { parseManifestOrIndex } from '../manifest.js';
 import type { RegistryClient } from './client.js';
-import { blobExists, mountBlob, pushBlobStream, pushManifest } from './push.js';
+import { blobExists, mountBlob, pushBlobStream, pushManifest, pushSubjectManifest } from './push.js';
 
 export interface CopyEndpoint {
   client: RegistryClient;
@@ -25,6 +25,29 @@ export interface CopyStats {
 export interface CopyResult extends CopyStats {
   digest: string;
   mediaType: string;
+  /** The manifest's `subject` digest, when it is an OCI 1.1 referrer. */
+  subject?: string;
+  /** For a referrer: whether the destination indexed it itself (`OCI-Subject`, referrers API). */
+  subjectAccepted?: boolean;
+  /** The top manifest's size in bytes and `artifactType`/annotations (for referrers indexes). */
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+
+interface TopFields {
+  subject?: { digest?: unknown };
+  artifactType?: unknown;
+  annotations?: unknown;
+}
+
+function topFields(body: Buffer): TopFields {
+  try {
+    const doc = JSON.parse(body.toString('utf8')) as unknown;
+    return doc && typeof doc === 'object' ? (doc as TopFields) : {};
+  } catch {
+    return {};
+  }
 }
 
 const MAX_INDEX_DEPTH = 4;
@@ -57,7 +80,9 @@ async function inPool<T>(items: readonly T[], limit: number, fn: (item: T) => Pr
   await Promise.all(workers);
 }
 
-async function copyManifest(src: CopyEndpoint, dst: CopyEndpoint, reference: string, stats: CopyStats, depth: number): Promise<{ digest: string; mediaType: string }> {
+type ManifestCopy = Pick<CopyResult, 'digest' | 'mediaType' | 'subject' | 'subjectAccepted' | 'size' | 'artifactType' | 'annotations'>;
+
+async function copyManifest(src: CopyEndpoint, dst: CopyEndpoint, reference: string, stats: CopyStats, depth: number): Promise<ManifestCopy> {
   const m = await src.client.getManifest(src.repository, reference);
   const parsed = parseManifestOrIndex(m.body, m.mediaType);
   const mediaType = m.mediaType || (parsed.kind === 'index' ? parsed.index.mediaType : parsed.manifest.mediaType) || '';
@@ -73,9 +98,20 @@ async function copyManifest(src: CopyEndpoint, dst: CopyEndpoint, reference: str
       (b) => copyBlob(src, dst, b.digest, b.size, stats),
     );
   }
-  await pushManifest(dst.client, dst.repository, m.digest, m.body, mediaType);
+  const top = topFields(m.body);
+  const out: ManifestCopy = { digest: m.digest, mediaType, size: m.body.length };
+  if (typeof top.artifactType === 'string') out.artifactType = top.artifactType;
+  if (top.annotations && typeof top.annotations === 'object') out.annotations = top.annotations as Record<string, string>;
+  if (typeof top.subject?.digest === 'string') {
+    // A referrer: the registry may index it (referrers API); the caller keeps the fallback tag otherwise.
+    const { subjectAccepted } = await pushSubjectManifest(dst.client, dst.repository, m.body, mediaType);
+    out.subject = top.subject.digest;
+    out.subjectAccepted = subjectAccepted;
+  } else {
+    await pushManifest(dst.client, dst.repository, m.digest, m.body, mediaType);
+  }
   stats.manifests++;
-  return { digest: m.digest, mediaType };
+  return out;
 }
 
 /** Copies the image `reference` (tag or digest) of `src` to `dst`, tagging it `tag` when given. */

@@ -350,3 +350,40 @@ export async function addToReferrersTagIndex(client: RegistryClient, repo: strin
   const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...manifests, descriptor] };
   return pushManifest(client, repo, tag, Buffer.from(JSON.stringify(index), 'utf8'), MEDIA_TYPES.ociIndex);
 }
+
+/**
+ * Takes descriptors out of the `sha256-<hex>` referrers index of a subject (the fallback tag
+ * schema); returns how many were listed. Nothing is written when none was.
+ */
+export async function removeFromReferrersTagIndex(client: RegistryClient, repo: string, subjectDigest: string, digests: ReadonlySet<string>): Promise<number> {
+  const tag = referrersTag(subjectDigest);
+  const existing = await tryGetManifest(client, repo, tag);
+  if (!existing) return 0;
+  const parsed = parseManifestOrIndex(existing.body, existing.mediaType || MEDIA_TYPES.ociIndex);
+  if (parsed.kind !== 'index') throw new PortcullisError({ code: 'MANIFEST_INVALID', message: `${repo}:${tag} is not an OCI index`, hint: 'Something else wrote the referrers tag; remove it and push again.' });
+  const kept = parsed.index.manifests.filter((m) => !digests.has(m.digest));
+  const removed = parsed.index.manifests.length - kept.length;
+  if (removed === 0) return 0;
+  const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: kept };
+  await pushManifest(client, repo, tag, Buffer.from(JSON.stringify(index), 'utf8'), MEDIA_TYPES.ociIndex);
+  return removed;
+}
+
+/**
+ * Deletes a manifest by digest. Returns false when the registry does not allow deletes (405, or
+ * 400/403 answers of registries with deletion disabled), true when deleted or already gone.
+ */
+export async function deleteManifest(client: RegistryClient, repo: string, digest: string): Promise<boolean> {
+  return withRetries(client.registry, async () => {
+    const res = await client.request(`/v2/${repo}/manifests/${digest}`, { method: 'DELETE', scope: pushScope(repo) });
+    if (res.statusCode === 202 || res.statusCode === 200 || res.statusCode === 204 || res.statusCode === 404) {
+      await res.body.dump();
+      return true;
+    }
+    if (res.statusCode === 405 || res.statusCode === 400 || res.statusCode === 403) {
+      await res.body.dump();
+      return false;
+    }
+    return failOn(res, client.registry, `DELETE manifest ${repo}@${digest}`);
+  });
+}
