@@ -28,6 +28,13 @@ export type Db = Kysely<Database>;
 
 export const MAX_BATCH = 1000;
 
+/** A row a write left (as stored after it) or deleted: the audit entry binds its digest. */
+export interface WrittenRow {
+  collection: 'notes' | 'occurrences';
+  row: Record<string, unknown>;
+  deleted?: boolean;
+}
+
 /** What the audit log is told about a write. */
 export interface WriteRecord {
   actor: string;
@@ -36,6 +43,7 @@ export interface WriteRecord {
   outcome: 'ok';
   remote?: string;
   detail?: Record<string, unknown>;
+  content?: WrittenRow[];
 }
 
 export interface WriteContext {
@@ -79,7 +87,8 @@ async function audit(
   ctx: WriteContext,
   action: string,
   resource: string,
-  detail?: Record<string, unknown>,
+  detail: Record<string, unknown> | undefined,
+  content: WrittenRow[],
 ): Promise<void> {
   if (!ctx.record) return;
   await ctx.record(trx, {
@@ -89,8 +98,12 @@ async function audit(
     outcome: 'ok',
     ...(ctx.remote ? { remote: ctx.remote } : {}),
     ...(detail ? { detail } : {}),
+    content,
   });
 }
+
+const wrote = (collection: WrittenRow['collection'], rows: readonly object[], deleted = false): WrittenRow[] =>
+  rows.map((row) => ({ collection, row: row as Record<string, unknown>, ...(deleted ? { deleted } : {}) }));
 
 function jsonb(v: unknown) {
   return sql`${JSON.stringify(v)}::jsonb`;
@@ -162,7 +175,7 @@ export async function createNote(
       .executeTakeFirst();
     if (!row)
       throw new PortcullisError({ code: 'METADATA_EXISTS', message: `Note "${name}" already exists` });
-    await audit(trx, ctx, 'notes.create', name, { kind: input.kind });
+    await audit(trx, ctx, 'notes.create', name, { kind: input.kind }, wrote('notes', [row]));
     return noteToJson(row);
   });
 }
@@ -222,10 +235,14 @@ export async function batchCreateNotes(
       });
     }
     rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-    await audit(trx, ctx, 'notes.batchCreate', formatParent(parent), {
-      count: rows.length,
-      ids: inputs.map((i) => i.id),
-    });
+    await audit(
+      trx,
+      ctx,
+      'notes.batchCreate',
+      formatParent(parent),
+      { count: rows.length, ids: inputs.map((i) => i.id) },
+      wrote('notes', rows),
+    );
     return { notes: rows.map(noteToJson) };
   });
 }
@@ -307,6 +324,7 @@ export async function updateNote(
       'notes.update',
       full,
       mask ? { updateMask: mask.map((p) => p.join('.')) } : undefined,
+      wrote('notes', [updated]),
     );
     return noteToJson(updated);
   });
@@ -320,10 +338,10 @@ export async function deleteNote(db: Db, name: ResourceName, ctx: WriteContext):
       .where('project', '=', name.project)
       .where('location', '=', name.location)
       .where('note_id', '=', name.id)
-      .returning('seq')
+      .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('Note', full);
-    await audit(trx, ctx, 'notes.delete', full);
+    await audit(trx, ctx, 'notes.delete', full, undefined, wrote('notes', [row], true));
   });
 }
 
@@ -394,11 +412,14 @@ export async function createOccurrence(
       .returningAll()
       .executeTakeFirstOrThrow();
     const out = occurrenceToJson(row);
-    await audit(trx, ctx, 'occurrences.create', out.name as string, {
-      kind: input.kind,
-      resourceUri: input.resourceUri,
-      noteName: input.noteName,
-    });
+    await audit(
+      trx,
+      ctx,
+      'occurrences.create',
+      out.name as string,
+      { kind: input.kind, resourceUri: input.resourceUri, noteName: input.noteName },
+      wrote('occurrences', [row]),
+    );
     return out;
   });
 }
@@ -439,10 +460,14 @@ export async function batchCreateOccurrences(
       .returningAll()
       .execute();
     rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-    await audit(trx, ctx, 'occurrences.batchCreate', formatParent(parent), {
-      count: rows.length,
-      ids: rows.map((r) => r.occurrence_id),
-    });
+    await audit(
+      trx,
+      ctx,
+      'occurrences.batchCreate',
+      formatParent(parent),
+      { count: rows.length, ids: rows.map((r) => r.occurrence_id) },
+      wrote('occurrences', rows),
+    );
     return { occurrences: rows.map(occurrenceToJson) };
   });
 }
@@ -581,6 +606,7 @@ export async function replaceScan(
       trx,
     );
     let notesCreated: string[] = [];
+    const content: WrittenRow[] = [];
     if (notes.length) {
       const existing = new Set<string>();
       for (let i = 0; i < notes.length; i += INSERT_CHUNK) {
@@ -618,9 +644,10 @@ export async function replaceScan(
               })),
           )
           .onConflict((oc) => oc.columns(['project', 'location', 'note_id']).doNothing())
-          .returning('note_id')
+          .returningAll()
           .execute();
         notesCreated = notesCreated.concat(rows.map((r) => r.note_id));
+        content.push(...wrote('notes', rows));
       }
     }
     if (inputs.length) {
@@ -642,33 +669,43 @@ export async function replaceScan(
       .where('resource_uri', '=', resourceUri)
       .where('kind', 'in', [...kindSet])
       .where(sql<SqlBool>`starts_with(note_name, ${notePrefix})`)
-      .executeTakeFirst();
+      .returningAll()
+      .execute();
+    content.push(...wrote('occurrences', deleted, true));
     const ids: string[] = [];
     for (let i = 0; i < inputs.length; i += INSERT_CHUNK) {
       const rows = await trx
         .insertInto('metadata_occurrences')
         .values(inputs.slice(i, i + INSERT_CHUNK).map((o) => occurrenceValues(parent, o, now)))
-        .returning('occurrence_id')
+        .returningAll()
         .execute();
       for (const r of rows) ids.push(r.occurrence_id);
+      content.push(...wrote('occurrences', rows));
     }
     const result: ReplaceScanResult = {
       resourceUri,
       notesProject,
       kinds: [...kindSet],
-      deletedCount: Number(deleted.numDeletedRows),
+      deletedCount: deleted.length,
       createdCount: ids.length,
       notesCreatedCount: notesCreated.length,
     };
-    await audit(trx, ctx, 'occurrences.replaceScan', formatParent(parent), {
-      resourceUri,
-      notesProject,
-      kinds: result.kinds,
-      deleted: result.deletedCount,
-      created: result.createdCount,
-      ids,
-      notesCreated,
-    });
+    await audit(
+      trx,
+      ctx,
+      'occurrences.replaceScan',
+      formatParent(parent),
+      {
+        resourceUri,
+        notesProject,
+        kinds: result.kinds,
+        deleted: result.deletedCount,
+        created: result.createdCount,
+        ids,
+        notesCreated,
+      },
+      content,
+    );
     return result;
   });
 }
@@ -804,6 +841,7 @@ export async function updateOccurrence(
       'occurrences.update',
       full,
       mask ? { updateMask: mask.map((p) => p.join('.')) } : undefined,
+      wrote('occurrences', [updated]),
     );
     return occurrenceToJson(updated);
   });
@@ -817,10 +855,10 @@ export async function deleteOccurrence(db: Db, name: ResourceName, ctx: WriteCon
       .where('project', '=', name.project)
       .where('location', '=', name.location)
       .where('occurrence_id', '=', name.id)
-      .returning('seq')
+      .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('Occurrence', full);
-    await audit(trx, ctx, 'occurrences.delete', full);
+    await audit(trx, ctx, 'occurrences.delete', full, undefined, wrote('occurrences', [row], true));
   });
 }
 

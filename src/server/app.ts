@@ -18,7 +18,7 @@ import { googleError, toGoogleError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { authenticateClientCert, type ClientCertIdentity } from './client-certs.js';
 import { buildOpenApi } from './openapi.js';
-import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { authorizeRoute, findRoute, matchPath, type MatchedPath, type RouteDef } from './routes.js';
 import { allows, tokenIdOf, verifyToken, type Principal } from './tokens.js';
 
@@ -29,6 +29,8 @@ export interface AuditEntryLike {
   outcome: 'ok' | 'denied' | 'error';
   remote?: string;
   detail?: Record<string, unknown>;
+  /** The rows a write left or deleted (bound by digest in the audit chain). */
+  content?: { collection: 'notes' | 'occurrences'; row: Record<string, unknown>; deleted?: boolean }[];
 }
 
 export type AuditFn = (
@@ -40,9 +42,11 @@ export interface AppOptions {
   db: Kysely<Database>;
   /** The audit log (src/audit appendAudit). */
   audit: AuditFn;
+  /** Called after a write (and its pending audit entry) committed: e.g. to link the chain now. */
+  onWriteCommitted?: () => void;
   logger?: Logger;
   metrics?: Metrics;
-  /** Per-token rate limit; false: none. Default 50 requests/s, bursts of 100. */
+  /** Per-token rate limit; false: none. Default DEFAULT_RATE_LIMIT (rate-limit.ts). */
   rateLimit?: Omit<RateLimitOptions, 'now'> | false;
   /** Largest request body; default 10 MiB. */
   maxBodyBytes?: number;
@@ -94,7 +98,7 @@ export function createApp(opts: AppOptions): ServerApp {
   const { db, logger, metrics } = opts;
   const now = opts.now ?? (() => new Date());
   const limiter =
-    opts.rateLimit === false ? undefined : new RateLimiter(opts.rateLimit ?? { perSecond: 50, burst: 100 });
+    opts.rateLimit === false ? undefined : new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   const state = { draining: false };
   const app = new Hono<Env>();
 
@@ -302,7 +306,9 @@ export function createApp(opts: AppOptions): ServerApp {
       url.searchParams.get(key.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)) ??
       undefined;
     try {
-      return c.json(await run(route, matched, c, p, query, { actor, ...(remote ? { remote } : {}) }));
+      const out = await run(route, matched, c, p, query, { actor, ...(remote ? { remote } : {}) });
+      if (route.write) opts.onWriteCommitted?.();
+      return c.json(out);
     } catch (err) {
       if (route.write) {
         const { http } = toGoogleError(err);
