@@ -44,7 +44,7 @@ describe('rate limit', () => {
 
   it('the server command defaults to the same limit', () => {
     const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', 'dist', 'cli.js'), 'server', '--help'], { encoding: 'utf8' });
-    expect(r.stdout).toMatch(/--rate-limit <n>[^(]*\(default: "1000"\)/);
-    expect(r.stdout).toMatch(/--rate-burst <n>[^(]*\(default: "2000"\)/);
+    expect(r.stdout).toMatch(/--rate-limit <n>[^\n]*\n?[^\n]*\(default: "1000"\)/);
+    expect(r.stdout).toMatch(/--rate-burst <n>[^\n]*\n?[^\n]*\(default: "2000"\)/);
   });
 });
