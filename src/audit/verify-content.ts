@@ -37,7 +37,18 @@ interface RowWithLink extends Record<string, unknown> {
   link_entry: string | number | null;
 }
 
+/**
+ * Tables never analysed (fresh ones; the embedded store runs no autovacuum) get statistics first:
+ * without them the planner may probe the wrong index per row and the check turns quadratic.
+ */
+async function ensureStatistics(db: Db): Promise<void> {
+  const tables = ['audit_resources', 'audit_log', ...AUDITED_COLLECTIONS.map((c) => c.table)];
+  const r = await sql<{ relname: string }>`select relname from pg_class where relname in (${sql.join(tables)}) and relkind = 'r' and reltuples < 0 and pg_relation_size(oid) > 65536`.execute(db);
+  for (const { relname } of r.rows) await sql`analyze ${sql.table(relname)}`.execute(db);
+}
+
 export async function verifyContent(db: Db, add: (p: AuditProblem) => void, opts: { pageSize: number; maxProblems: number }): Promise<ContentCheck> {
+  await ensureStatistics(db);
   const base = await baselines(db);
   let checked = 0;
   let legacy = 0;
