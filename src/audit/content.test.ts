@@ -21,7 +21,7 @@ import {
 import type { Store } from '../store/store.js';
 import { AUDITED_COLLECTIONS, contentHash, contentLine, linkOf, rowDigest } from './content.js';
 import { linkPending } from './linker.js';
-import { appendAudit, readAudit, verifyAudit } from './log.js';
+import { appendAudit, pendingAuditCtes, readAudit, verifyAudit } from './log.js';
 
 const backends = testBackends('auditcontent');
 afterAll(() => backends.forEach((b) => b.cleanup()));
@@ -161,6 +161,22 @@ describe.each(backends.map((b) => [b.name, b] as const))('content binding on %s'
     expect(v).toMatchObject({ ok: true, entries: 12, resources: { checked: 9 } });
     expect(Number((await sql<{ n: string }>`select count(*) as n from audit_pending`.execute(store!.db)).rows[0]!.n)).toBe(0);
     expect(await linkPending(store!.db)).toBe(0);
+  });
+
+  it('a single create in one statement (inline audit) binds the row as stored; a missing note writes nothing', async () => {
+    const inline: WriteContext = { actor: 'token:t3', recordInline: (e, guard) => pendingAuditCtes(e, guard) };
+    const made = await createOccurrence(store!.db, parent, occ(300), inline);
+    const row = await store!.db.selectFrom('metadata_occurrences').selectAll().where('occurrence_id', '=', idOf(made.name as string)).executeTakeFirstOrThrow();
+    const link = await store!.db.selectFrom('audit_resources').selectAll().where('rid', '=', row.occurrence_id).executeTakeFirstOrThrow();
+    expect(link.digest).toBe(rowDigest(AUDITED_COLLECTIONS[1]!, row as unknown as Record<string, unknown>));
+    await expect(createOccurrence(store!.db, parent, { ...occ(301), noteName: 'projects/p/notes/absent' }, inline)).rejects.toMatchObject({ code: 'METADATA_NOT_FOUND' });
+    await expect(createOccurrence(store!.db, parent, occ(302), { ...inline, canUseNotesOf: () => false })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(Number((await sql<{ n: string }>`select count(*) as n from audit_pending`.execute(store!.db)).rows[0]!.n)).toBe(1);
+    const v = await verifyAudit(store!.db);
+    expect(v).toMatchObject({ ok: true, entries: 8, resources: { checked: 5 } });
+    const last = [];
+    for await (const e of readAudit(store!.db, { since: 7 })) last.push(e);
+    expect(last).toMatchObject([{ n: 8, actor: 'token:t3', action: 'occurrences.create', resource: made.name, detail: { kind: 'VULNERABILITY' } }]);
   });
 
   it('rows from before content binding are counted as legacy, not reported', async () => {

@@ -15,7 +15,10 @@ export interface AuditedCollection {
   table: 'metadata_notes' | 'metadata_occurrences';
   /** The column holding the resource id (the last segment of its name). */
   idColumn: 'note_id' | 'occurrence_id';
-  /** The stored columns the digest covers, in this order. */
+  /**
+   * The stored columns the digest covers: the resource as the API serves it (`seq`, the internal
+   * paging key, is not part of it, so a digest is known before the insert that assigns it).
+   */
   columns: readonly string[];
 }
 
@@ -24,13 +27,13 @@ export const AUDITED_COLLECTIONS: readonly AuditedCollection[] = [
     collection: 'notes',
     table: 'metadata_notes',
     idColumn: 'note_id',
-    columns: ['seq', 'project', 'location', 'note_id', 'kind', 'body', 'create_time', 'update_time'],
+    columns: ['project', 'location', 'note_id', 'kind', 'body', 'create_time', 'update_time'],
   },
   {
     collection: 'occurrences',
     table: 'metadata_occurrences',
     idColumn: 'occurrence_id',
-    columns: ['seq', 'project', 'location', 'occurrence_id', 'kind', 'resource_uri', 'note_name', 'body', 'create_time', 'update_time'],
+    columns: ['project', 'location', 'occurrence_id', 'kind', 'resource_uri', 'note_name', 'body', 'create_time', 'update_time'],
   },
 ];
 
@@ -60,7 +63,6 @@ export interface ContentLink {
 
 function normalise(column: string, v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
-  if (column === 'seq') return String(v);
   if (column === 'body' && typeof v === 'string') return JSON.parse(v) as unknown;
   if (typeof v === 'bigint') return v.toString();
   return v;

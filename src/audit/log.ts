@@ -12,7 +12,7 @@
  * pending entries to the chain many at a time under one advisory lock, so several server replicas
  * on one PostgreSQL extend one chain. Reading or verifying the log links what is pending first.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { contentHash, contentHashSql, linkOf, type ContentRef } from './content.js';
 import { GENESIS_HASH, hashEntry } from './hash.js';
@@ -61,25 +61,48 @@ export { GENESIS_HASH, hashEntry };
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+interface PendingSql {
+  at: string;
+  contentHash: string | null;
+  /** `audit_p as (insert … returning id)[, audit_r as (insert into audit_resources …)]`. */
+  ctes: RawBuilder<unknown>;
+}
+
+/** The CTEs that add one pending entry (and its links); `guard`: only if that CTE has rows. */
+function pendingSql(e: AuditEntry, now: () => Date, guard?: string): PendingSql {
+  const links = (e.content ?? []).map(linkOf);
+  const ch = contentHash(links);
+  const at = now().toISOString();
+  const detail = e.detail === undefined ? null : JSON.stringify(e.detail);
+  const values = sql`${at}, ${e.actor}, ${e.action}, ${e.resource}, ${e.outcome}, ${e.remote ?? null}, ${detail}::jsonb, ${ch}`;
+  const pending = guard
+    ? sql`audit_p as (insert into audit_pending (at, actor, action, resource, outcome, remote, detail, content_hash) select ${values} where exists (select 1 from ${sql.id(guard)}) returning id)`
+    : sql`audit_p as (insert into audit_pending (at, actor, action, resource, outcome, remote, detail, content_hash) values (${values}) returning id)`;
+  const ctes = links.length
+    ? sql`${pending}, audit_r as (insert into audit_resources (entry_id, ord, collection, project, location, rid, digest, deleted)
+        select audit_p.id, x.ord, x.collection, x.project, x.location, x.rid, x.digest, x.deleted
+        from audit_p, jsonb_to_recordset(${JSON.stringify(links.map((l, ord) => ({ ord, ...l })))}::jsonb)
+          as x(ord integer, collection text, project text, location text, rid text, digest text, deleted boolean))`
+    : pending;
+  return { at, contentHash: ch, ctes };
+}
+
+/**
+ * An entry as common table expressions for the write's own statement (`with o as (insert …),
+ * <these> select … from o`): the entry is added, pending, only when the CTE `guard` has rows, in
+ * the same statement and so the same atomic unit as the write. The linker chains it later.
+ */
+export function pendingAuditCtes(entry: AuditEntry, guard: string, opts: { now?: () => Date } = {}): RawBuilder<unknown> {
+  return pendingSql(entry, opts.now ?? (() => new Date()), guard).ctes;
+}
+
 async function insertPending(trx: Transaction<Database>, entries: readonly AuditEntry[], now: () => Date): Promise<AppendedAudit[]> {
   const out: AppendedAudit[] = [];
   for (const e of entries) {
-    const links = (e.content ?? []).map(linkOf);
-    const ch = contentHash(links);
-    const at = now().toISOString();
-    const detail = e.detail === undefined ? null : JSON.stringify(e.detail);
-    const pending = sql`insert into audit_pending (at, actor, action, resource, outcome, remote, detail, content_hash)
-      values (${at}, ${e.actor}, ${e.action}, ${e.resource}, ${e.outcome}, ${e.remote ?? null}, ${detail}::jsonb, ${ch}) returning id`;
-    const rows = links.length
-      ? await sql<{ id: string }>`with p as (${pending}),
-          r as (insert into audit_resources (entry_id, ord, collection, project, location, rid, digest, deleted)
-            select p.id, x.ord, x.collection, x.project, x.location, x.rid, x.digest, x.deleted
-            from p, jsonb_to_recordset(${JSON.stringify(links.map((l, ord) => ({ ord, ...l })))}::jsonb)
-              as x(ord integer, collection text, project text, location text, rid text, digest text, deleted boolean))
-          select id from p`.execute(trx)
-      : await sql<{ id: string }>`${pending}`.execute(trx);
+    const p = pendingSql(e, now);
+    const rows = await sql<{ id: string }>`with ${p.ctes} select id from audit_p`.execute(trx);
     const { content: _c, ...rest } = e;
-    out.push({ ...rest, entryId: Number(rows.rows[0]!.id), at, contentHash: ch });
+    out.push({ ...rest, entryId: Number(rows.rows[0]!.id), at: p.at, contentHash: p.contentHash });
   }
   return out;
 }

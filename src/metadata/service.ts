@@ -6,9 +6,9 @@
  * to a note of another project.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
-import type { Database } from '../store/schema.js';
+import type { Database, MetadataOccurrenceTable } from '../store/schema.js';
 import { filterToSql, NOTE_FILTER_FIELDS, OCCURRENCE_FILTER_FIELDS, parseFilter } from './filter.js';
 import { checkId, formatName, formatParent, parseName, type Parent, type ResourceName } from './names.js';
 import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
@@ -53,6 +53,13 @@ export interface WriteContext {
   now?: () => Date;
   /** Called inside the write's transaction. */
   record?: (trx: Transaction<Database>, entry: WriteRecord) => Promise<unknown>;
+  /**
+   * The audit entry as SQL common table expressions to run in the write's own statement, only
+   * when the CTE named `guard` produced rows (the write happened): a single create is then one
+   * statement, without a transaction around it. Its content rows are the values the statement
+   * writes. Without it, `record` runs in a transaction.
+   */
+  recordInline?: (entry: WriteRecord, guard: string) => RawBuilder<unknown>;
   /** May the caller attach occurrences to notes of this project? Default: yes. */
   canUseNotesOf?: (project: string) => boolean;
   /** May the caller create notes in this project (`occurrences:replaceScan`)? Default: yes. */
@@ -404,6 +411,7 @@ export async function createOccurrence(
 ): Promise<ProtoObject> {
   const input = parseOccurrenceInput(raw);
   const now = (ctx.now ?? (() => new Date()))();
+  if (ctx.recordInline) return createOccurrenceInline(db, parent, input, now, ctx, ctx.recordInline);
   return db.transaction().execute(async (trx) => {
     await requireNotes(trx, [input.noteName], ctx);
     const row = await trx
@@ -422,6 +430,61 @@ export async function createOccurrence(
     );
     return out;
   });
+}
+
+/** One statement: the insert (if the note exists) and its pending audit entry. */
+async function createOccurrenceInline(
+  db: Db,
+  parent: Parent,
+  input: ReturnType<typeof parseOccurrenceInput>,
+  now: Date,
+  ctx: WriteContext,
+  recordInline: NonNullable<WriteContext['recordInline']>,
+): Promise<ProtoObject> {
+  const note = parseName(input.noteName, 'notes');
+  if (ctx.canUseNotesOf && !ctx.canUseNotesOf(note.project))
+    throw new PortcullisError({
+      code: 'PERMISSION_DENIED',
+      message: `Not allowed to attach occurrences to notes of project "${note.project}" (${formatName(note)})`,
+      hint: 'The token needs at least the viewer role on the note’s project.',
+    });
+  const id = randomUUID();
+  const name = formatName({ ...parent, collection: 'occurrences', id });
+  const stored = {
+    project: parent.project,
+    location: parent.location,
+    occurrence_id: id,
+    kind: input.kind,
+    resource_uri: input.resourceUri,
+    note_name: input.noteName,
+    body: input.body,
+    create_time: now,
+    update_time: now,
+  };
+  const entry: WriteRecord = {
+    actor: ctx.actor,
+    action: 'occurrences.create',
+    resource: name,
+    outcome: 'ok',
+    ...(ctx.remote ? { remote: ctx.remote } : {}),
+    detail: { kind: input.kind, resourceUri: input.resourceUri, noteName: input.noteName },
+    content: wrote('occurrences', [stored]),
+  };
+  const r = await sql<Selectable<MetadataOccurrenceTable>>`with o as (
+      insert into metadata_occurrences (project, location, occurrence_id, kind, resource_uri, note_name, body, create_time, update_time)
+      select ${stored.project}, ${stored.location}, ${id}, ${stored.kind}, ${stored.resource_uri}, ${stored.note_name}, ${JSON.stringify(stored.body)}::jsonb, ${now}::timestamptz, ${now}::timestamptz
+      where exists (select 1 from metadata_notes where project = ${note.project} and location = ${note.location} and note_id = ${note.id})
+      returning *),
+    ${recordInline(entry, 'o')}
+    select * from o`.execute(db);
+  const row = r.rows[0];
+  if (!row)
+    throw new PortcullisError({
+      code: 'METADATA_NOT_FOUND',
+      message: `Note "${formatName(note)}" not found`,
+      hint: 'Create the note before occurrences of it.',
+    });
+  return occurrenceToJson(row);
 }
 
 /** `occurrences:batchCreate` with `{"occurrences": [Occurrence, …]}`: all or none. */

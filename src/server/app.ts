@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
@@ -42,6 +42,11 @@ export interface AppOptions {
   db: Kysely<Database>;
   /** The audit log (src/audit appendAudit). */
   audit: AuditFn;
+  /**
+   * The audit entry of a write as SQL to run inside the write's own statement (src/audit
+   * pendingAuditCtes); given, single creates are one statement. Else `audit` in a transaction.
+   */
+  auditInline?: (entry: AuditEntryLike, guard: string) => RawBuilder<unknown>;
   /** Called after a write (and its pending audit entry) committed: e.g. to link the chain now. */
   onWriteCommitted?: () => void;
   logger?: Logger;
@@ -359,6 +364,7 @@ export function createApp(opts: AppOptions): ServerApp {
         ...who,
         now,
         record: (trx, entry) => opts.audit(trx, entry),
+        ...(opts.auditInline ? { recordInline: opts.auditInline } : {}),
         canUseNotesOf: (project) => allows(p, project, 'viewer'),
         canWriteNotesOf: (project) => allows(p, project, 'writer'),
       },

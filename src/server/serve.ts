@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { AuditLinker } from '../audit/linker.js';
-import { appendAudit } from '../audit/log.js';
+import { appendAudit, pendingAuditCtes } from '../audit/log.js';
 import { PortcullisError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import { createApp, type AppOptions, type ServerApp } from './app.js';
@@ -102,6 +102,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...appOpts,
     db: store.db,
     audit: (db, e) => appendAudit(db, e),
+    auditInline: (e, guard) => pendingAuditCtes(e, guard),
     onWriteCommitted: () => linker.kick(),
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
