@@ -21,7 +21,8 @@ import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
+// BENCH_CLI: another build of the CLI (e.g. an older commit's) to compare in the same conditions.
+const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'cli.js');
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SINGLE = Number(process.env.BENCH_SINGLE ?? 20_000);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
