@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../src/audit/log.js';
-import { openStore } from '../src/store/store.js';
+import { createNote, createOccurrence, type WriteContext } from '../src/metadata/service.js';
+import { openStore, type Store } from '../src/store/store.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'portcullis-audit-cli-'));
@@ -50,4 +51,33 @@ describe('audit CLI', () => {
     const j = JSON.parse(cli(['audit', 'verify', '--format', 'json']).stdout);
     expect(j).toMatchObject({ ok: false, entries: 4, problems: [{ kind: 'altered', n: 4 }] });
   }, 60_000);
+
+  it('verify names an occurrence edited or deleted with SQL and exits 1; untouched data passes', async () => {
+    const dir = join(work, 'content');
+    const store = await openStore({ dataDir: dir });
+    const ctx = { actor: 'cli', record: (trx: never, e: never) => appendAudit(trx, e) } as unknown as WriteContext;
+    await createNote(store.db, { project: 'p', location: '' }, 'cve', { vulnerability: {} }, ctx);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push((await createOccurrence(store.db, { project: 'p', location: '' }, { resourceUri: `https://r.example/${i}`, noteName: 'projects/p/notes/cve', vulnerability: { severity: 'HIGH' } }, ctx)).name as string);
+    await store.close();
+    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--data-dir', dir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(run(['audit', 'verify']).status).toBe(0);
+    const edit = async (q: (db: Store['db']) => Promise<unknown>) => {
+      const s = await openStore({ dataDir: dir });
+      await q(s.db);
+      await s.close();
+    };
+    const id = (n: string) => n.split('/').pop()!;
+    await edit((db) => sql`update metadata_occurrences set body = '{"vulnerability":{"severity":"LOW"}}' where occurrence_id = ${id(made[0]!)}`.execute(db));
+    let v = run(['audit', 'verify']);
+    expect(v.status).toBe(1);
+    expect(v.stdout).toContain(`content-altered: occurrence ${made[0]} was changed outside the API`);
+    await edit((db) => sql`delete from metadata_occurrences where occurrence_id = ${id(made[1]!)}`.execute(db));
+    v = run(['audit', 'verify', '--format', 'json']);
+    expect(v.status).toBe(1);
+    expect(JSON.parse(v.stdout).problems.map((p: { kind: string; resource: string }) => [p.kind, p.resource])).toEqual([
+      ['content-altered', made[0]],
+      ['content-deleted', made[1]],
+    ]);
+  }, 120_000);
 });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Canonical JSON for hashing: object keys sorted by code unit, no whitespace, `undefined` members
  * dropped, numbers as JSON.stringify writes them. The same value always gives the same bytes,
@@ -14,4 +16,9 @@ export function canonicalJson(value: unknown): string {
     .filter((k) => obj[k] !== undefined)
     .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+/** The canonical digest of a value: SHA-256 (hex) over its canonical JSON. */
+export function canonicalDigest(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }

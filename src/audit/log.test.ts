@@ -45,6 +45,8 @@ describe.each(backends)('audit log on %s', (_name, open) => {
   const reset = async (n: number) => {
     await sql`delete from audit_log`.execute(store.db);
     await sql`delete from audit_head`.execute(store.db);
+    await sql`delete from audit_pending`.execute(store.db);
+    await sql`delete from audit_resources`.execute(store.db);
     for (let i = 1; i <= n; i++) await appendAudit(store.db, entry(i));
   };
 
@@ -63,7 +65,7 @@ describe.each(backends)('audit log on %s', (_name, open) => {
     rows.slice(1).forEach((r, i) => expect(r.prevHash).toBe(rows[i]!.hash));
     expect(rows[2]).toMatchObject({ actor: 'token:0', remote: '127.0.0.1', detail: { count: 3, nested: { a: 2, z: 1 } } });
     const v = await verifyAudit(store.db);
-    expect(v).toEqual({ ok: true, entries: 5, head: { n: 5, hash: rows[4]!.hash }, problems: [] });
+    expect(v).toEqual({ ok: true, entries: 5, head: { n: 5, hash: rows[4]!.hash }, resources: { checked: 0, legacy: 0 }, problems: [] });
   });
 
   it('concurrent appends from many callers still make one chain', async () => {

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { appendAudit } from '../audit/log.js';
+import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
 import { PortcullisError } from '../core/errors.js';
 import { DEFAULT_MAX_BODY } from '../server/app.js';
 import { loadClientIdentities } from '../server/client-certs.js';
@@ -360,8 +361,8 @@ export function serverCommand(): Command {
       '*',
     )
     .option('--insecure-http', 'plain HTTP (loopback addresses only; for tests)')
-    .option('--rate-limit <n>', 'requests per second per token (0: no limit)', '50')
-    .option('--rate-burst <n>', 'burst size of the per-token rate limit', '100')
+    .option('--rate-limit <n>', 'requests per second per token (0: no limit)', String(DEFAULT_RATE_LIMIT.perSecond))
+    .option('--rate-burst <n>', 'burst size of the per-token rate limit', String(DEFAULT_RATE_LIMIT.burst))
     .option('--max-body-size <bytes>', 'largest request body', String(DEFAULT_MAX_BODY))
     .option('--drain-timeout <seconds>', 'how long shutdown waits for in-flight requests', '10')
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info');

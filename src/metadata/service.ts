@@ -6,9 +6,9 @@
  * to a note of another project.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
-import type { Database } from '../store/schema.js';
+import type { Database, MetadataOccurrenceTable } from '../store/schema.js';
 import { filterToSql, NOTE_FILTER_FIELDS, OCCURRENCE_FILTER_FIELDS, parseFilter } from './filter.js';
 import { checkId, formatName, formatParent, parseName, type Parent, type ResourceName } from './names.js';
 import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
@@ -28,6 +28,13 @@ export type Db = Kysely<Database>;
 
 export const MAX_BATCH = 1000;
 
+/** A row a write left (as stored after it) or deleted: the audit entry binds its digest. */
+export interface WrittenRow {
+  collection: 'notes' | 'occurrences';
+  row: Record<string, unknown>;
+  deleted?: boolean;
+}
+
 /** What the audit log is told about a write. */
 export interface WriteRecord {
   actor: string;
@@ -36,6 +43,7 @@ export interface WriteRecord {
   outcome: 'ok';
   remote?: string;
   detail?: Record<string, unknown>;
+  content?: WrittenRow[];
 }
 
 export interface WriteContext {
@@ -45,6 +53,13 @@ export interface WriteContext {
   now?: () => Date;
   /** Called inside the write's transaction. */
   record?: (trx: Transaction<Database>, entry: WriteRecord) => Promise<unknown>;
+  /**
+   * The audit entry as SQL common table expressions to run in the write's own statement, only
+   * when the CTE named `guard` produced rows (the write happened): a single create is then one
+   * statement, without a transaction around it. Its content rows are the values the statement
+   * writes. Without it, `record` runs in a transaction.
+   */
+  recordInline?: (entry: WriteRecord, guard: string) => RawBuilder<unknown>;
   /** May the caller attach occurrences to notes of this project? Default: yes. */
   canUseNotesOf?: (project: string) => boolean;
   /** May the caller create notes in this project (`occurrences:replaceScan`)? Default: yes. */
@@ -79,7 +94,8 @@ async function audit(
   ctx: WriteContext,
   action: string,
   resource: string,
-  detail?: Record<string, unknown>,
+  detail: Record<string, unknown> | undefined,
+  content: WrittenRow[],
 ): Promise<void> {
   if (!ctx.record) return;
   await ctx.record(trx, {
@@ -89,8 +105,12 @@ async function audit(
     outcome: 'ok',
     ...(ctx.remote ? { remote: ctx.remote } : {}),
     ...(detail ? { detail } : {}),
+    content,
   });
 }
+
+const wrote = (collection: WrittenRow['collection'], rows: readonly object[], deleted = false): WrittenRow[] =>
+  rows.map((row) => ({ collection, row: row as Record<string, unknown>, ...(deleted ? { deleted } : {}) }));
 
 function jsonb(v: unknown) {
   return sql`${JSON.stringify(v)}::jsonb`;
@@ -162,7 +182,7 @@ export async function createNote(
       .executeTakeFirst();
     if (!row)
       throw new PortcullisError({ code: 'METADATA_EXISTS', message: `Note "${name}" already exists` });
-    await audit(trx, ctx, 'notes.create', name, { kind: input.kind });
+    await audit(trx, ctx, 'notes.create', name, { kind: input.kind }, wrote('notes', [row]));
     return noteToJson(row);
   });
 }
@@ -222,10 +242,14 @@ export async function batchCreateNotes(
       });
     }
     rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-    await audit(trx, ctx, 'notes.batchCreate', formatParent(parent), {
-      count: rows.length,
-      ids: inputs.map((i) => i.id),
-    });
+    await audit(
+      trx,
+      ctx,
+      'notes.batchCreate',
+      formatParent(parent),
+      { count: rows.length, ids: inputs.map((i) => i.id) },
+      wrote('notes', rows),
+    );
     return { notes: rows.map(noteToJson) };
   });
 }
@@ -307,6 +331,7 @@ export async function updateNote(
       'notes.update',
       full,
       mask ? { updateMask: mask.map((p) => p.join('.')) } : undefined,
+      wrote('notes', [updated]),
     );
     return noteToJson(updated);
   });
@@ -320,10 +345,10 @@ export async function deleteNote(db: Db, name: ResourceName, ctx: WriteContext):
       .where('project', '=', name.project)
       .where('location', '=', name.location)
       .where('note_id', '=', name.id)
-      .returning('seq')
+      .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('Note', full);
-    await audit(trx, ctx, 'notes.delete', full);
+    await audit(trx, ctx, 'notes.delete', full, undefined, wrote('notes', [row], true));
   });
 }
 
@@ -386,6 +411,7 @@ export async function createOccurrence(
 ): Promise<ProtoObject> {
   const input = parseOccurrenceInput(raw);
   const now = (ctx.now ?? (() => new Date()))();
+  if (ctx.recordInline) return createOccurrenceInline(db, parent, input, now, ctx, ctx.recordInline);
   return db.transaction().execute(async (trx) => {
     await requireNotes(trx, [input.noteName], ctx);
     const row = await trx
@@ -394,13 +420,71 @@ export async function createOccurrence(
       .returningAll()
       .executeTakeFirstOrThrow();
     const out = occurrenceToJson(row);
-    await audit(trx, ctx, 'occurrences.create', out.name as string, {
-      kind: input.kind,
-      resourceUri: input.resourceUri,
-      noteName: input.noteName,
-    });
+    await audit(
+      trx,
+      ctx,
+      'occurrences.create',
+      out.name as string,
+      { kind: input.kind, resourceUri: input.resourceUri, noteName: input.noteName },
+      wrote('occurrences', [row]),
+    );
     return out;
   });
+}
+
+/** One statement: the insert (if the note exists) and its pending audit entry. */
+async function createOccurrenceInline(
+  db: Db,
+  parent: Parent,
+  input: ReturnType<typeof parseOccurrenceInput>,
+  now: Date,
+  ctx: WriteContext,
+  recordInline: NonNullable<WriteContext['recordInline']>,
+): Promise<ProtoObject> {
+  const note = parseName(input.noteName, 'notes');
+  if (ctx.canUseNotesOf && !ctx.canUseNotesOf(note.project))
+    throw new PortcullisError({
+      code: 'PERMISSION_DENIED',
+      message: `Not allowed to attach occurrences to notes of project "${note.project}" (${formatName(note)})`,
+      hint: 'The token needs at least the viewer role on the note’s project.',
+    });
+  const id = randomUUID();
+  const name = formatName({ ...parent, collection: 'occurrences', id });
+  const stored = {
+    project: parent.project,
+    location: parent.location,
+    occurrence_id: id,
+    kind: input.kind,
+    resource_uri: input.resourceUri,
+    note_name: input.noteName,
+    body: input.body,
+    create_time: now,
+    update_time: now,
+  };
+  const entry: WriteRecord = {
+    actor: ctx.actor,
+    action: 'occurrences.create',
+    resource: name,
+    outcome: 'ok',
+    ...(ctx.remote ? { remote: ctx.remote } : {}),
+    detail: { kind: input.kind, resourceUri: input.resourceUri, noteName: input.noteName },
+    content: wrote('occurrences', [stored]),
+  };
+  const r = await sql<Selectable<MetadataOccurrenceTable>>`with o as (
+      insert into metadata_occurrences (project, location, occurrence_id, kind, resource_uri, note_name, body, create_time, update_time)
+      select ${stored.project}, ${stored.location}, ${id}, ${stored.kind}, ${stored.resource_uri}, ${stored.note_name}, ${JSON.stringify(stored.body)}::jsonb, ${now}::timestamptz, ${now}::timestamptz
+      where exists (select 1 from metadata_notes where project = ${note.project} and location = ${note.location} and note_id = ${note.id})
+      returning *),
+    ${recordInline(entry, 'o')}
+    select * from o`.execute(db);
+  const row = r.rows[0];
+  if (!row)
+    throw new PortcullisError({
+      code: 'METADATA_NOT_FOUND',
+      message: `Note "${formatName(note)}" not found`,
+      hint: 'Create the note before occurrences of it.',
+    });
+  return occurrenceToJson(row);
 }
 
 /** `occurrences:batchCreate` with `{"occurrences": [Occurrence, …]}`: all or none. */
@@ -439,10 +523,14 @@ export async function batchCreateOccurrences(
       .returningAll()
       .execute();
     rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-    await audit(trx, ctx, 'occurrences.batchCreate', formatParent(parent), {
-      count: rows.length,
-      ids: rows.map((r) => r.occurrence_id),
-    });
+    await audit(
+      trx,
+      ctx,
+      'occurrences.batchCreate',
+      formatParent(parent),
+      { count: rows.length, ids: rows.map((r) => r.occurrence_id) },
+      wrote('occurrences', rows),
+    );
     return { occurrences: rows.map(occurrenceToJson) };
   });
 }
@@ -581,6 +669,7 @@ export async function replaceScan(
       trx,
     );
     let notesCreated: string[] = [];
+    const content: WrittenRow[] = [];
     if (notes.length) {
       const existing = new Set<string>();
       for (let i = 0; i < notes.length; i += INSERT_CHUNK) {
@@ -618,9 +707,10 @@ export async function replaceScan(
               })),
           )
           .onConflict((oc) => oc.columns(['project', 'location', 'note_id']).doNothing())
-          .returning('note_id')
+          .returningAll()
           .execute();
         notesCreated = notesCreated.concat(rows.map((r) => r.note_id));
+        content.push(...wrote('notes', rows));
       }
     }
     if (inputs.length) {
@@ -642,33 +732,43 @@ export async function replaceScan(
       .where('resource_uri', '=', resourceUri)
       .where('kind', 'in', [...kindSet])
       .where(sql<SqlBool>`starts_with(note_name, ${notePrefix})`)
-      .executeTakeFirst();
+      .returningAll()
+      .execute();
+    content.push(...wrote('occurrences', deleted, true));
     const ids: string[] = [];
     for (let i = 0; i < inputs.length; i += INSERT_CHUNK) {
       const rows = await trx
         .insertInto('metadata_occurrences')
         .values(inputs.slice(i, i + INSERT_CHUNK).map((o) => occurrenceValues(parent, o, now)))
-        .returning('occurrence_id')
+        .returningAll()
         .execute();
       for (const r of rows) ids.push(r.occurrence_id);
+      content.push(...wrote('occurrences', rows));
     }
     const result: ReplaceScanResult = {
       resourceUri,
       notesProject,
       kinds: [...kindSet],
-      deletedCount: Number(deleted.numDeletedRows),
+      deletedCount: deleted.length,
       createdCount: ids.length,
       notesCreatedCount: notesCreated.length,
     };
-    await audit(trx, ctx, 'occurrences.replaceScan', formatParent(parent), {
-      resourceUri,
-      notesProject,
-      kinds: result.kinds,
-      deleted: result.deletedCount,
-      created: result.createdCount,
-      ids,
-      notesCreated,
-    });
+    await audit(
+      trx,
+      ctx,
+      'occurrences.replaceScan',
+      formatParent(parent),
+      {
+        resourceUri,
+        notesProject,
+        kinds: result.kinds,
+        deleted: result.deletedCount,
+        created: result.createdCount,
+        ids,
+        notesCreated,
+      },
+      content,
+    );
     return result;
   });
 }
@@ -804,6 +904,7 @@ export async function updateOccurrence(
       'occurrences.update',
       full,
       mask ? { updateMask: mask.map((p) => p.join('.')) } : undefined,
+      wrote('occurrences', [updated]),
     );
     return occurrenceToJson(updated);
   });
@@ -817,10 +918,10 @@ export async function deleteOccurrence(db: Db, name: ResourceName, ctx: WriteCon
       .where('project', '=', name.project)
       .where('location', '=', name.location)
       .where('occurrence_id', '=', name.id)
-      .returning('seq')
+      .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('Occurrence', full);
-    await audit(trx, ctx, 'occurrences.delete', full);
+    await audit(trx, ctx, 'occurrences.delete', full, undefined, wrote('occurrences', [row], true));
   });
 }
 

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { sendWithRetry, type RetriedResponse, type RetryPolicy } from './push-retry.js';
 import { PortcullisError } from '../core/errors.js';
 import type { ArtifactInfo, CatalogResult, Package } from '../core/types.js';
 import { parseDockerReference } from '../oci/reference.js';
@@ -331,6 +332,8 @@ export interface PushOptions {
   tls?: PushTls;
   /** Milliseconds; default 120 s. */
   timeoutMs?: number;
+  /** Retries of 429/503 answers (honouring Retry-After); default: push-retry.ts's policy. */
+  retry?: RetryPolicy;
 }
 
 export interface PushResult {
@@ -429,16 +432,22 @@ export async function pushScan(record: ScanRecord, opts: PushOptions): Promise<P
   const dispatcher = pushDispatcher(opts.tls, opts.timeoutMs);
   try {
     let res;
+    let gaveUp: RetriedResponse['gaveUp'];
+    const body = JSON.stringify(record);
     try {
-      res = await request(target, {
-        method: 'POST',
-        dispatcher,
-        headers: {
-          'content-type': 'application/json',
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-        },
-        body: JSON.stringify(record),
-      });
+      ({ res, gaveUp } = await sendWithRetry(
+        () =>
+          request(target, {
+            method: 'POST',
+            dispatcher,
+            headers: {
+              'content-type': 'application/json',
+              ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+            },
+            body,
+          }),
+        opts.retry,
+      ));
     } catch (err) {
       throw (
         tlsError(err) ??
@@ -469,6 +478,12 @@ export async function pushScan(record: ScanRecord, opts: PushOptions): Promise<P
         code: 'PERMISSION_DENIED',
         message: `The metadata server denied the push: ${message}`,
         hint: 'The token needs the writer role on --push-project, and on the notes project when notes are missing there.',
+      });
+    if (res.statusCode === 429)
+      throw new PortcullisError({
+        code: 'RATE_LIMITED',
+        message: `The metadata server kept refusing the push as rate-limited (429): ${message}`,
+        hint: gaveUp?.retryAfterMs !== undefined ? `It asked to retry after ${Math.ceil(gaveUp.retryAfterMs / 1000)} s; push again later, or raise the server's --rate-limit/--rate-burst.` : "Push again later, or raise the server's --rate-limit/--rate-burst.",
       });
     throw new PortcullisError({
       code: 'PUSH_FAILED',

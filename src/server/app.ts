@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
@@ -18,7 +18,7 @@ import { googleError, toGoogleError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { authenticateClientCert, type ClientCertIdentity } from './client-certs.js';
 import { buildOpenApi } from './openapi.js';
-import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { authorizeRoute, findRoute, matchPath, type MatchedPath, type RouteDef } from './routes.js';
 import { allows, tokenIdOf, verifyToken, type Principal } from './tokens.js';
 
@@ -29,6 +29,8 @@ export interface AuditEntryLike {
   outcome: 'ok' | 'denied' | 'error';
   remote?: string;
   detail?: Record<string, unknown>;
+  /** The rows a write left or deleted (bound by digest in the audit chain). */
+  content?: { collection: 'notes' | 'occurrences'; row: Record<string, unknown>; deleted?: boolean }[];
 }
 
 export type AuditFn = (
@@ -40,9 +42,16 @@ export interface AppOptions {
   db: Kysely<Database>;
   /** The audit log (src/audit appendAudit). */
   audit: AuditFn;
+  /**
+   * The audit entry of a write as SQL to run inside the write's own statement (src/audit
+   * pendingAuditCtes); given, single creates are one statement. Else `audit` in a transaction.
+   */
+  auditInline?: (entry: AuditEntryLike, guard: string) => RawBuilder<unknown>;
+  /** Called after a write (and its pending audit entry) committed: e.g. to link the chain now. */
+  onWriteCommitted?: () => void;
   logger?: Logger;
   metrics?: Metrics;
-  /** Per-token rate limit; false: none. Default 50 requests/s, bursts of 100. */
+  /** Per-token rate limit; false: none. Default DEFAULT_RATE_LIMIT (rate-limit.ts). */
   rateLimit?: Omit<RateLimitOptions, 'now'> | false;
   /** Largest request body; default 10 MiB. */
   maxBodyBytes?: number;
@@ -94,7 +103,7 @@ export function createApp(opts: AppOptions): ServerApp {
   const { db, logger, metrics } = opts;
   const now = opts.now ?? (() => new Date());
   const limiter =
-    opts.rateLimit === false ? undefined : new RateLimiter(opts.rateLimit ?? { perSecond: 50, burst: 100 });
+    opts.rateLimit === false ? undefined : new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   const state = { draining: false };
   const app = new Hono<Env>();
 
@@ -302,7 +311,9 @@ export function createApp(opts: AppOptions): ServerApp {
       url.searchParams.get(key.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)) ??
       undefined;
     try {
-      return c.json(await run(route, matched, c, p, query, { actor, ...(remote ? { remote } : {}) }));
+      const out = await run(route, matched, c, p, query, { actor, ...(remote ? { remote } : {}) });
+      if (route.write) opts.onWriteCommitted?.();
+      return c.json(out);
     } catch (err) {
       if (route.write) {
         const { http } = toGoogleError(err);
@@ -353,6 +364,7 @@ export function createApp(opts: AppOptions): ServerApp {
         ...who,
         now,
         record: (trx, entry) => opts.audit(trx, entry),
+        ...(opts.auditInline ? { recordInline: opts.auditInline } : {}),
         canUseNotesOf: (project) => allows(p, project, 'viewer'),
         canWriteNotesOf: (project) => allows(p, project, 'writer'),
       },

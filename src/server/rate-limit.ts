@@ -1,6 +1,7 @@
 /**
  * Per-principal token buckets: `burst` requests at once, refilled at `perSecond`. In memory, per
- * server process (each replica limits on its own).
+ * server process (each replica limits on its own). A refused request is answered 429 with
+ * `Retry-After` (whole seconds until a request is allowed again); clients wait that long and retry.
  */
 
 export interface RateLimitOptions {
@@ -10,6 +11,12 @@ export interface RateLimitOptions {
   maxKeys?: number;
   now?: () => number;
 }
+
+/**
+ * The default: what a busy CI pipeline sends in a burst (scanners pushing many images, one
+ * request per occurrence or batch) passes; a runaway client is still cut off.
+ */
+export const DEFAULT_RATE_LIMIT = { perSecond: 1000, burst: 2000 } as const;
 
 export interface RateDecision {
   ok: boolean;

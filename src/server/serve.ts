@@ -8,7 +8,8 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { appendAudit } from '../audit/log.js';
+import { AuditLinker } from '../audit/linker.js';
+import { appendAudit, pendingAuditCtes } from '../audit/log.js';
 import { PortcullisError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import { createApp, type AppOptions, type ServerApp } from './app.js';
@@ -90,10 +91,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     clientCa: _c,
     ...appOpts
   } = opts;
+  // Writes add pending audit entries in their own transactions; the linker chains them in
+  // batches (and, at start, whatever a crash left pending).
+  const linker = new AuditLinker(store.db, {
+    onError: (err) => logger.error({ err }, 'audit linking failed (retried)'),
+  });
+  await linker.flush();
+  linker.start();
   const app = createApp({
     ...appOpts,
     db: store.db,
     audit: (db, e) => appendAudit(db, e),
+    auditInline: (e, guard) => pendingAuditCtes(e, guard),
+    onWriteCommitted: () => linker.kick(),
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
   });
@@ -161,7 +171,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         server.close(() => {
           clearTimeout(timer);
           clearInterval(sweep);
-          resolve();
+          linker.stop().then(resolve, (err: unknown) => {
+            logger.error({ err }, 'audit linking at shutdown failed: entries stay pending until the next start');
+            resolve();
+          });
         });
         server.closeIdleConnections();
       });

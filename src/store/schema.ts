@@ -50,6 +50,37 @@ export interface AuditLogTable {
   detail: unknown;
   prev_hash: string;
   hash: string;
+  /** Null on entries written before content binding. */
+  entry_id: ColumnType<string | null, string | number | null, never>;
+  content_hash: string | null;
+}
+
+export interface AuditPendingTable {
+  id: ColumnType<string, string | number | undefined, never>;
+  at: string;
+  actor: string;
+  action: string;
+  resource: string;
+  outcome: string;
+  remote: string | null;
+  detail: unknown;
+  content_hash: string | null;
+}
+
+export interface AuditResourceTable {
+  entry_id: ColumnType<string, string | number, never>;
+  ord: number;
+  collection: string;
+  project: string;
+  location: string;
+  rid: string;
+  digest: string;
+  deleted: boolean;
+}
+
+export interface AuditBaselineTable {
+  collection: string;
+  max_seq: ColumnType<string, string | number, string | number>;
 }
 
 export interface AuditHeadTable {
@@ -96,6 +127,9 @@ export interface ApiTokenTable {
 export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_pending: AuditPendingTable;
+  audit_resources: AuditResourceTable;
+  audit_baseline: AuditBaselineTable;
   advisory_sources: AdvisorySourceTable;
   osv_advisories: OsvAdvisoryTable;
   osv_packages: OsvPackageTable;
