@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { Command } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { readAudit, verifyAudit } from '../audit/log.js';
-import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
+import { openStoreOrServer } from './admin-client.js';
+import { addStoreOptions, type StoreFlags } from './store-options.js';
 
 function parseAnchor(s: string): { n: number; hash: string } {
   const m = /^(\d+):([0-9a-f]{64})$/.exec(s.trim());
@@ -22,9 +23,10 @@ export function auditCommand(): Command {
   addStoreOptions(verify);
   verify.action(async (flags: StoreFlags & { anchor?: string; format: string }) => {
     const anchor = flags.anchor ? parseAnchor(flags.anchor) : undefined;
-    const store = await openStoreFrom(flags);
+    // Through the running server when one owns the embedded data directory.
+    const opened = await openStoreOrServer(flags);
     try {
-      const r = await verifyAudit(store.db, anchor ? { anchor } : {});
+      const r = opened.server ? await opened.server.verifyAudit(anchor) : await verifyAudit(opened.store.db, anchor ? { anchor } : {});
       if (flags.format === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else if (r.ok) process.stdout.write(`ok: ${r.entries} entries, chain intact${r.head ? `; head ${r.head.n}:${r.head.hash}` : ''}\n`);
       else {
@@ -33,7 +35,7 @@ export function auditCommand(): Command {
       }
       if (!r.ok) process.exitCode = 1;
     } finally {
-      await store.close();
+      await opened.store?.close();
     }
   });
 
@@ -45,14 +47,19 @@ export function auditCommand(): Command {
   exp.action(async (flags: StoreFlags & { output?: string; since: string }) => {
     const since = Number(flags.since);
     if (!Number.isInteger(since) || since < 0) throw new PortcullisError({ code: 'USAGE', message: `Invalid --since "${flags.since}"`, hint: 'Use an entry number, 0 for all.' });
-    const store = await openStoreFrom(flags);
+    const opened = await openStoreOrServer(flags);
     const out = flags.output ? createWriteStream(flags.output) : process.stdout;
     try {
-      for await (const r of readAudit(store.db, { since })) {
-        if (!out.write(JSON.stringify(r) + '\n')) await once(out, 'drain');
-      }
+      if (opened.server) {
+        for await (const chunk of await opened.server.exportAudit(since)) {
+          if (!out.write(chunk)) await once(out, 'drain');
+        }
+      } else
+        for await (const r of readAudit(opened.store.db, { since })) {
+          if (!out.write(JSON.stringify(r) + '\n')) await once(out, 'drain');
+        }
     } finally {
-      await store.close();
+      await opened.store?.close();
       if (flags.output) {
         (out as ReturnType<typeof createWriteStream>).end();
         await once(out, 'close');

@@ -1,24 +1,21 @@
 /** `portcullis server` (the Grafeas v1 metadata API) and `server token create|list|revoke`. */
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { appendAudit } from '../audit/log.js';
 import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
+import { ADMIN_ACTOR } from '../server/admin-routes.js';
+import { createTokenAudited, revokeTokenAudited } from '../server/token-admin.js';
 import { PortcullisError } from '../core/errors.js';
 import { DEFAULT_MAX_BODY } from '../server/app.js';
 import { loadClientIdentities } from '../server/client-certs.js';
 import { createLogger } from '../server/logger.js';
 import { DEFAULT_LISTEN, parseListen, startServer } from '../server/serve.js';
-import {
-  createToken,
-  listTokens,
-  parseDuration,
-  revokeToken,
-  ROLES,
-  type TokenInfo,
-} from '../server/tokens.js';
+import { listTokens, parseDuration, ROLES, type TokenInfo } from '../server/tokens.js';
 import type { Store } from '../store/store.js';
+import { openStoreOrServer, type AdminClient } from './admin-client.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
 
 interface ServerFlags extends StoreFlags {
@@ -103,13 +100,30 @@ function resolveStoreFlags(flags: StoreFlags & { databaseUrlFile?: string }): St
   return { ...flags, databaseUrl: url };
 }
 
-async function withStore<T>(flags: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStoreFrom(resolveStoreFlags(flags));
+/**
+ * Runs an admin command on the store, or through the running server that owns the embedded data
+ * directory (another process may not open it).
+ */
+async function withStoreOrServer<T>(
+  flags: StoreFlags,
+  direct: (store: Store) => Promise<T>,
+  viaServer: (server: AdminClient) => Promise<T>,
+): Promise<T> {
+  const opened = await openStoreOrServer(resolveStoreFlags(flags));
+  if (opened.server) return viaServer(opened.server);
   try {
-    return await fn(store);
+    return await direct(opened.store);
   } finally {
-    await store.close();
+    await opened.store.close();
   }
+}
+
+/** The URL a local client uses: a wildcard listen address is reached on loopback. */
+export function localUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
+  else if (u.hostname === '[::]') u.hostname = '[::1]';
+  return u.origin;
 }
 
 async function runServer(flags: ServerFlags): Promise<void> {
@@ -162,11 +176,15 @@ async function runServer(flags: ServerFlags): Promise<void> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  const store = await openStoreFrom(resolveStoreFlags(flags));
+  const store = await openStoreFrom(resolveStoreFlags(flags), 'server');
+  // The local admin credential (embedded store only): other processes on this data directory
+  // read it from the lock file (0600) to reach the admin endpoints.
+  const adminToken = store.lock ? `pca_${randomBytes(32).toString('base64url')}` : undefined;
   let running;
   try {
     running = await startServer({
       store,
+      ...(adminToken ? { admin: { tokenHash: createHash('sha256').update(adminToken).digest('hex') } } : {}),
       listen,
       logger,
       ...(tls ? { tls } : flags.insecureHttp ? {} : { tlsDir: flags.tlsDir ?? defaultTlsDir(store) }),
@@ -186,7 +204,14 @@ async function runServer(flags: ServerFlags): Promise<void> {
       maxBodyBytes: maxBody,
       drainTimeoutMs: drain * 1000,
     });
+    if (adminToken)
+      store.lock?.setServer({
+        url: localUrl(running.url),
+        ...(running.fingerprint256 ? { fingerprint256: running.fingerprint256 } : {}),
+        adminToken,
+      });
   } catch (err) {
+    await running?.shutdown();
     await store.close();
     throw err;
   }
@@ -251,24 +276,22 @@ function tokenCommand(): Command {
     );
     const now = new Date();
     const expiresAt = flags.expires ? new Date(now.getTime() + parseDuration(flags.expires)) : undefined;
-    const made = await withStore(flags, (store) =>
-      store.db.transaction().execute(async (trx) => {
-        const r = await createToken(trx, {
-          projects: flags.project,
-          role: flags.role,
+    const input = {
+      projects: flags.project,
+      role: flags.role,
+      ...(flags.description ? { description: flags.description } : {}),
+    };
+    const made = await withStoreOrServer(
+      flags,
+      (store) =>
+        createTokenAudited(
+          store.db,
+          (db, e) => appendAudit(db, e),
+          { ...input, ...(expiresAt ? { expiresAt } : {}) },
+          { actor: ADMIN_ACTOR },
           now,
-          ...(expiresAt ? { expiresAt } : {}),
-          ...(flags.description ? { description: flags.description } : {}),
-        });
-        await appendAudit(trx, {
-          actor: 'cli',
-          action: 'token.create',
-          resource: `tokens/${r.info.id}`,
-          outcome: 'ok',
-          detail: { role: r.info.role, projects: r.info.projects, expiresAt: r.info.expiresAt },
-        });
-        return r;
-      }),
+        ),
+      (server) => server.createToken({ ...input, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) }),
     );
     const i = made.info;
     process.stderr.write(
@@ -283,7 +306,11 @@ function tokenCommand(): Command {
   addDatabaseUrlFile(addStoreOptions(list));
   list.action(async (_opts: unknown, cmd: Command) => {
     const flags = storeFlags<{ format: string }>(cmd);
-    const tokens = await withStore(flags, (store) => listTokens(store.db));
+    const tokens = await withStoreOrServer(
+      flags,
+      (store) => listTokens(store.db),
+      (server) => server.listTokens(),
+    );
     if (flags.format === 'json') {
       process.stdout.write(`${JSON.stringify({ tokens }, null, 2)}\n`);
       return;
@@ -311,21 +338,10 @@ function tokenCommand(): Command {
   addDatabaseUrlFile(addStoreOptions(revoke));
   revoke.action(async (id: string, _opts: unknown, cmd: Command) => {
     const flags = storeFlags(cmd);
-    await withStore(flags, (store) =>
-      store.db.transaction().execute(async (trx) => {
-        if (!(await revokeToken(trx, id)))
-          throw new PortcullisError({
-            code: 'USAGE',
-            message: `No token with id "${id}"`,
-            hint: 'See `portcullis server token list`.',
-          });
-        await appendAudit(trx, {
-          actor: 'cli',
-          action: 'token.revoke',
-          resource: `tokens/${id}`,
-          outcome: 'ok',
-        });
-      }),
+    await withStoreOrServer(
+      flags,
+      (store) => revokeTokenAudited(store.db, (db, e) => appendAudit(db, e), id, { actor: ADMIN_ACTOR }),
+      (server) => server.revokeToken(id),
     );
     process.stdout.write(`revoked token ${id}\n`);
   });

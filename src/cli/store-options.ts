@@ -13,6 +13,17 @@ export function addStoreOptions(cmd: Command): Command {
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL instead of the embedded database').env('PORTCULLIS_DATABASE_URL'));
 }
 
-export function openStoreFrom(flags: StoreFlags): Promise<Store> {
-  return openStore({ ...(flags.dataDir ? { dataDir: flags.dataDir } : {}), ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}) });
+/** The command line's verbs (e.g. `db import`), as the embedded store's lock names its owner. */
+export function commandName(argv: readonly string[] = process.argv): string {
+  const words: string[] = [];
+  for (const a of argv.slice(2)) {
+    if (a.startsWith('-') || !/^[a-z][a-z-]*$/.test(a)) break;
+    words.push(a);
+    if (words.length === 3) break;
+  }
+  return words.join(' ') || 'process';
+}
+
+export function openStoreFrom(flags: StoreFlags, command: string = commandName()): Promise<Store> {
+  return openStore({ ...(flags.dataDir ? { dataDir: flags.dataDir } : {}), ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}), command });
 }

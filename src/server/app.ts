@@ -14,6 +14,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
+import { mountAdminRoutes, type AdminRouteOptions } from './admin-routes.js';
 import { googleError, toGoogleError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { authenticateClientCert, type ClientCertIdentity } from './client-certs.js';
@@ -64,6 +65,8 @@ export interface AppOptions {
    */
   clientIdentities?: readonly ClientCertIdentity[];
   now?: () => Date;
+  /** Local administration under /admin/v1 (admin-routes.ts); default none. */
+  admin?: AdminRouteOptions;
 }
 
 export interface ServerApp {
@@ -167,6 +170,8 @@ export function createApp(opts: AppOptions): ServerApp {
       return c.json({ status: 'database unavailable' }, 503);
     }
   });
+
+  if (opts.admin) mountAdminRoutes(app, { ...opts.admin, db, audit: opts.audit, now, ...(logger ? { logger } : {}) });
 
   app.get('/openapi.json', (c) => {
     c.set('route', '/openapi.json');

@@ -1,14 +1,17 @@
 /**
  * The database: embedded PGlite in a data directory by default, or PostgreSQL with
  * `--database-url` / PORTCULLIS_DATABASE_URL. One SQL dialect for both; migrations run on open
- * under an advisory lock, so several processes may start at once.
+ * under an advisory lock, so several processes may start at once on PostgreSQL. An embedded data
+ * directory is checked first (data-dir.ts) and owned by one process at a time (lock.ts).
  */
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { checkDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+import { prepareDataDir, writeMarker } from './data-dir.js';
+import { acquireStoreLock, type StoreLock } from './lock.js';
 import type { Database } from './schema.js';
 import { storeWorkerUrl } from './worker-pool.js';
 
@@ -16,12 +19,16 @@ export interface StoreOptions {
   dataDir?: string;
   databaseUrl?: string;
   env?: NodeJS.ProcessEnv;
+  /** What the lock of an embedded store names as its owner, e.g. `server`, `db import`. */
+  command?: string;
 }
 
 export interface Store {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
   location: string;
+  /** The embedded store's lock (this process owns the data directory while the store is open). */
+  lock?: StoreLock;
   close(): Promise<void>;
 }
 
@@ -44,7 +51,9 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   let db: Kysely<Database>;
   let kind: Store['kind'];
   let location: string;
+  let lock: StoreLock | undefined;
   if (url) {
+    checkDatabaseUrl(url);
     const pg = await import('pg');
     const Pool = (pg.default ?? pg).Pool;
     const pool = new Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 10_000 });
@@ -53,15 +62,20 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       c.release();
     } catch (err) {
       await pool.end().catch(() => undefined);
-      throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot connect to PostgreSQL at ${url.replace(/\/\/[^@/]*@/, '//***@')}: ${(err as Error).message}`, hint: 'Check --database-url / PORTCULLIS_DATABASE_URL, or omit it to use the embedded database.', cause: err });
+      throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot connect to PostgreSQL at ${redactDatabaseUrl(url)}: ${(err as Error).message}`, hint: 'Check --database-url / PORTCULLIS_DATABASE_URL, or omit it to use the embedded database.', cause: err });
     }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
-    location = url.replace(/\/\/[^@/]*@/, '//***@');
+    location = redactDatabaseUrl(url);
   } else {
     const dir = opts.dataDir ?? defaultDataDir(env);
-    mkdirSync(dir, { recursive: true });
-    const unavailable = (err: unknown) => new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot open the embedded database in "${dir}": ${(err as Error).message}`, hint: 'Another process may hold it, or it is damaged; use another --data-dir or a PostgreSQL --database-url.', cause: err });
+    prepareDataDir(dir);
+    lock = await acquireStoreLock(dir, opts.command ?? 'process');
+    const held = lock;
+    const unavailable = (err: unknown) => {
+      held.release();
+      return new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot open the embedded database in "${dir}": ${(err as Error).message}`, hint: 'It may be damaged or from another PostgreSQL version; use another --data-dir or a PostgreSQL --database-url.', cause: err });
+    };
     let pool: unknown;
     // From the bundled CLI the database runs on a worker thread (it starts beside the caller's
     // work); from sources (tests) in this thread.
@@ -84,8 +98,28 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     kind = 'pglite';
     location = dir;
   }
-  await migrate(db);
-  return { db, kind, location, close: () => db.destroy() };
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    lock?.release();
+    throw err;
+  }
+  if (lock) writeMarker(location);
+  const owned = lock;
+  return {
+    db,
+    kind,
+    location,
+    ...(owned ? { lock: owned } : {}),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        owned?.release();
+      }
+    },
+  };
 }
 
 /** True when every migration this build knows has been applied (the common case: one cheap query). */
