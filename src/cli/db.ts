@@ -1,11 +1,14 @@
 /** `portcullis db import|status|export|update`: the advisory store. */
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { defaultCacheDir } from '../scan/cache.js';
 import { exportStore } from '../vulndb/export.js';
 import { importInput, type ImportInputOptions, type ImportReport } from '../vulndb/import.js';
 import { isUrl, redactUrl } from '../vulndb/download.js';
+import { formatAge, lastConfirmed } from '../vulndb/freshness.js';
+import { checkMirror, planUpdate, runUpdate } from '../vulndb/update.js';
+import { createFeedProgress, type FeedProgress } from './db-progress.js';
 import type { Store } from '../store/store.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
 
@@ -24,27 +27,21 @@ function addSourceOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress or warnings');
 }
 
-function importOptions(flags: SourceFlags): ImportInputOptions {
-  const tty = !flags.quiet && !!process.stderr.isTTY;
-  const mib = (n: number) => (n / 1048576).toFixed(1);
+function importOptions(flags: SourceFlags, progress: FeedProgress): ImportInputOptions {
   return {
     downloadDir: join(flags.cacheDir ?? defaultCacheDir(), 'downloads'),
     ...(flags.offline ? { offline: true } : {}),
     ...(flags.sha256 ? { sha256: flags.sha256 } : {}),
-    ...(tty
-      ? {
-          onProgress: (e) => process.stderr.write(`\r\x1b[K${e.source}: ${e.done}/${e.total ?? '?'} records`),
-          onDownload: (e) => process.stderr.write(`\r\x1b[Kdownloading ${redactUrl(e.url)}: ${mib(e.bytes)}${e.total ? `/${mib(e.total)}` : ''} MiB${e.resumedFrom ? ` (resumed at ${mib(e.resumedFrom)} MiB)` : ''}`),
-        }
-      : {}),
+    ...(progress.active ? { onProgress: (e) => progress.onImport(e), onDownload: (e) => progress.onDownload(e) } : {}),
   };
 }
 
-function printReports(reports: ImportReport[], flags: SourceFlags): void {
-  if (!flags.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+function printReports(reports: ImportReport[], flags: SourceFlags, progress: FeedProgress): void {
+  progress.end();
   for (const r of reports) {
     if (!flags.quiet) for (const w of r.warnings) process.stderr.write(`warning: skipped malformed record: ${w}\n`);
-    process.stdout.write(`${r.source}: ${r.records} records imported${r.malformed ? `, ${r.malformed} malformed skipped` : ''}\n`);
+    if (r.notModified) process.stdout.write(`${r.source}: not modified since the last update, ${r.records} records kept\n`);
+    else process.stdout.write(`${r.source}: ${r.records} records imported${r.malformed ? `, ${r.malformed} malformed skipped` : ''}\n`);
   }
 }
 
@@ -73,8 +70,16 @@ export function dbCommand(): Command {
       const url = inputs.find(isUrl);
       if (url) throw new PortcullisError({ code: 'OFFLINE', message: `Refusing to download ${redactUrl(url)}: --offline forbids network access`, hint: 'Pass a local file (e.g. one written by `portcullis db export` on a connected machine).' });
     }
+    const progress = createFeedProgress({ quiet: !!flags.quiet });
     await withStore(flags, async (store) => {
-      for (const input of inputs) printReports(await importInput(store, input, importOptions(flags)), flags);
+      for (const input of inputs) {
+        progress.start(isUrl(input) ? redactUrl(input) : input);
+        try {
+          printReports(await importInput(store, input, importOptions(flags, progress)), flags, progress);
+        } finally {
+          progress.end();
+        }
+      }
     });
   });
 
@@ -82,16 +87,24 @@ export function dbCommand(): Command {
   addStoreOptions(status);
   status.action(async (flags: StoreFlags & { format: string }) => {
     await withStore(flags, async (store) => {
-      const rows = await store.db.selectFrom('advisory_sources').selectAll().orderBy('id').execute();
+      const now = Date.now();
+      const rows = (await store.db.selectFrom('advisory_sources').selectAll().orderBy('id').execute()).map((r) => {
+        const importedAt = new Date(r.imported_at);
+        const checkedAt = r.checked_at ? new Date(r.checked_at) : null;
+        // Age: since the feed was last confirmed current (imported, or answered 304).
+        const ageSeconds = Math.max(0, Math.floor((now - lastConfirmed({ id: r.id, importedAt, checkedAt }).getTime()) / 1000));
+        return { ...r, imported_at: importedAt, checked_at: checkedAt, ageSeconds };
+      });
       if (flags.format === 'json') {
         process.stdout.write(JSON.stringify({ database: { kind: store.kind, location: store.location }, sources: rows }, null, 2) + '\n');
         return;
       }
       process.stdout.write(`database: ${store.kind} ${store.location}\n`);
-      if (rows.length === 0) process.stdout.write('no advisory data imported yet: run `portcullis db import <file|dir|url>`\n');
+      if (rows.length === 0) process.stdout.write('no advisory data imported yet: run `portcullis db update` (public feeds) or `portcullis db import <file|dir|url>`\n');
       for (const r of rows) {
-        const age = Math.round((Date.now() - new Date(r.imported_at).getTime()) / 3600_000);
-        process.stdout.write(`${r.id.padEnd(40)} ${String(r.records).padStart(8)} records  ${r.malformed ? `${r.malformed} malformed  ` : ''}imported ${age} h ago from ${r.location}\n`);
+        const imported = formatAge(now - r.imported_at.getTime());
+        const checked = r.checked_at ? `, last checked ${formatAge(now - r.checked_at.getTime())} ago` : '';
+        process.stdout.write(`${r.id.padEnd(32)} ${String(r.records).padStart(8)} records  ${r.malformed ? `${r.malformed} malformed  ` : ''}age ${formatAge(r.ageSeconds * 1000)} (imported ${imported} ago${checked}) from ${r.location}\n`);
       }
     });
   });
@@ -110,34 +123,46 @@ export function dbCommand(): Command {
 
   const upd = new Command('update')
     .description(
-      'Refresh the store. With --from FILE|URL: replace the whole store with an export written by `db export` (sources the export lacks are removed), in one transaction. Without it: re-import every source from the location it was imported from; sources that cannot be refreshed are reported and keep their data.',
+      'Refresh the store. With no source imported yet, fetch the default public feeds (OSV per-ecosystem exports, the Debian security tracker, Alpine secdb; see `--default-sources`), from their public locations or from --mirror. Otherwise re-import every source from where it came (default feeds from the public location or the mirror), with conditional requests: an unchanged feed costs one round trip and is not imported again. A source that cannot be refreshed is reported and keeps its data. With --from FILE|URL: replace the whole store with an export written by `db export` (sources the export lacks are removed), in one transaction.',
     )
-    .option('--from <file|url>', 'an export written by `portcullis db export`');
+    .option('--from <file|url>', 'an export written by `portcullis db export`')
+    .option('--default-sources', 'also fetch the default public feeds not imported yet (they are fetched anyway when the store is empty)')
+    .addOption(new Option('--mirror <base-url>', 'fetch the default feeds from an internal mirror with the layout osv/<Ecosystem>/all.zip, debian/tracker.json, alpine/v<X.Y>/<main|community>.json').env('PORTCULLIS_DB_MIRROR'));
   addSourceOptions(upd);
   addStoreOptions(upd);
-  upd.action(async (flags: SourceFlags & { from?: string }) => {
+  upd.action(async (flags: SourceFlags & { from?: string; defaultSources?: boolean; mirror?: string }) => {
+    const progress = createFeedProgress({ quiet: !!flags.quiet });
+    if (flags.mirror) checkMirror(flags.mirror);
     await withStore(flags, async (store) => {
       if (flags.from) {
-        printReports(await importInput(store, flags.from, { ...importOptions(flags), mirror: true }), flags);
+        progress.start(isUrl(flags.from) ? redactUrl(flags.from) : flags.from);
+        printReports(await importInput(store, flags.from, { ...importOptions(flags, progress), mirror: true }), flags, progress);
         return;
       }
       if (flags.sha256) throw new PortcullisError({ code: 'USAGE', message: '--sha256 needs --from', hint: 'Pass the export with --from FILE|URL.' });
-      const rows = await store.db.selectFrom('advisory_sources').select(['id', 'location']).orderBy('id').execute();
-      if (rows.length === 0) throw new PortcullisError({ code: 'USAGE', message: 'Nothing to update: no advisory source has been imported', hint: 'Import one first with `portcullis db import <file|dir|url>`, or pass --from EXPORT.' });
-      const failed: string[] = [];
-      const done = new Set<string>();
-      for (const r of rows) {
-        if (done.has(r.location)) continue;
-        done.add(r.location);
-        try {
-          printReports(await importInput(store, r.location, importOptions(flags)), flags);
-        } catch (err) {
-          if (!(err instanceof PortcullisError)) throw err;
-          failed.push(r.id);
-          process.stderr.write(`warning: ${r.id} not refreshed (kept as it was): [${err.code}] ${err.message}\n`);
-        }
+      const items = await planUpdate(store, { ...(flags.mirror ? { mirror: flags.mirror } : {}), ...(flags.defaultSources ? { defaultSources: true } : {}) });
+      if (flags.offline && items.every((i) => isUrl(i.input)))
+        throw new PortcullisError({ code: 'OFFLINE', message: 'Refusing to update: every source is fetched over the network and --offline forbids it', hint: 'Load an export written on a connected machine with `portcullis db update --from FILE`, or drop --offline.' });
+      const outcome = await runUpdate(store, items, {
+        ...importOptions(flags, progress),
+        onItem: (item, i) => progress.start(`[${i + 1}/${items.length}] ${item.id}`),
+        onResult: (r, item) => {
+          if (Array.isArray(r)) printReports(r, flags, progress);
+          else {
+            progress.end();
+            process.stderr.write(`warning: ${item.id} not refreshed (kept as it was): [${r.code}] ${r.message}\n`);
+          }
+        },
+      });
+      const { failed } = outcome;
+      if (failed.length > 0) {
+        const kept = await store.db.selectFrom('advisory_sources').select('id').where('id', 'in', failed.map((f) => f.id)).execute();
+        throw new PortcullisError({
+          code: 'DB_UPDATE_FAILED',
+          message: `${failed.length} of ${items.length} sources could not be refreshed: ${failed.map((f) => `${f.id} [${f.error.code}]`).join(', ')}`,
+          hint: `${kept.length > 0 ? 'Their previous data is still in place. ' : ''}Check the network or the mirror (${flags.mirror ? redactUrl(flags.mirror) : 'public locations'}) and run \`portcullis db update\` again, or load an export with \`db update --from FILE\`.`,
+        });
       }
-      if (failed.length > 0) throw new PortcullisError({ code: 'ADVISORY_SOURCE_INVALID', message: `${failed.length} of ${rows.length} sources could not be refreshed: ${failed.join(', ')}`, hint: 'Their previous data is still in place. Fix their locations, or load an export with `db update --from FILE`.' });
     });
   });
 

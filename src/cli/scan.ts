@@ -12,6 +12,9 @@ import { filterFindings, loadIgnoreFile, parseSeverities } from '../vulndb/filte
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
 import { SEVERITIES } from '../vulndb/severity.js';
 import { loadIndexFor } from '../vulndb/store-index.js';
+import { loadDataPresence, loadSourceTimes } from '../vulndb/coverage-store.js';
+import { DEFAULT_MAX_AGE_DAYS, tryParseMaxAge } from '../vulndb/freshness.js';
+import { checkAdvisoryData, type AdvisoryCheck } from '../scan/advisory-check.js';
 import { applyVex, loadVexFile } from '../vulndb/vex.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { addPushOptions, checkPushFlags, pushFromScan, type PushFlags } from './push.js';
@@ -33,6 +36,8 @@ interface ScanFlags extends ImageFlags, StoreFlags, PushFlags {
   ignorefile?: string;
   vex: string[];
   offline?: boolean;
+  allowEmptyDb?: boolean;
+  dbMaxAge: string;
 }
 
 const RENDER = {
@@ -82,6 +87,8 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
       [] as string[],
     );
   addStoreOptions(cmd);
+  cmd.option('--allow-empty-db', 'scan even when no advisory data exists for the ecosystems found (the report names what was not checked)');
+  cmd.addOption(new Option('--db-max-age <days>', 'warn when the advisory data was last updated more than this many days ago (0: never)').env('PORTCULLIS_DB_MAX_AGE').default(String(DEFAULT_MAX_AGE_DAYS)));
   cmd.option(
     '--offline',
     'forbid every network access (a registry image is refused; advisory data is never downloaded by scan)',
@@ -107,6 +114,9 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
           fs.existsSync('.portcullisignore') ? loadIgnoreFile('.portcullisignore') : [],
         );
     const vexStatements = flags.vex.flatMap((f) => loadVexFile(f));
+    const maxAgeDays = tryParseMaxAge(flags.dbMaxAge);
+    if (maxAgeDays === undefined)
+      throw new PortcullisError({ code: 'USAGE', message: `Invalid --db-max-age "${flags.dbMaxAge}"`, hint: 'Use a number of days (e.g. 7, or 0.5); 0 turns the warning off.' });
     let result: CatalogResult;
     let secretScan: SecretScanResult | undefined;
     // The advisory store opens while the layers are read: the embedded database's start-up overlaps the walk.
@@ -157,12 +167,16 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     }
     const store = await storeOpening!;
     let match;
+    let check: AdvisoryCheck;
     try {
       const index = await loadIndexFor(store, result, releaseOf(result));
+      check = checkAdvisoryData(result, await loadDataPresence(store, result, index), await loadSourceTimes(store), { allowEmpty: !!flags.allowEmptyDb, maxAgeDays });
       match = matchCatalog(result, index);
+      match.notes.push(...check.notes);
     } finally {
       await store.close();
     }
+    if (check.staleWarning && !flags.quiet) process.stderr.write(`warning: ${check.staleWarning}\n`);
     const vex = applyVex(
       filterFindings(match.findings, {
         severities,
@@ -180,6 +194,7 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
           match,
           findings,
           suppressed: vex.suppressed,
+          coverage: check.coverage,
           ...(secrets ? { secrets, secretsSkipped: secretScan?.skipped ?? [] } : {}),
         },
         { toolVersion: TOOL_VERSION, color },

@@ -74,6 +74,9 @@ export const ERROR_CODES = [
   'TLOG_INVALID',
   'TIMESTAMP_INVALID',
   'PKCS11_ERROR',
+  // advisory data (db update, scan coverage)
+  'DB_EMPTY',
+  'DB_UPDATE_FAILED',
   // catch-all
   'INTERNAL',
 ] as const;

@@ -2,6 +2,7 @@
 import pc from 'picocolors';
 import type { CatalogResult } from '../core/types.js';
 import { createHash } from 'node:crypto';
+import { uncoveredLine, type Coverage } from '../vulndb/coverage.js';
 import type { Finding, MatchResult } from '../vulndb/match.js';
 import { SEVERITIES, type Severity } from '../vulndb/severity.js';
 import type { SuppressedFinding } from '../vulndb/vex.js';
@@ -18,6 +19,8 @@ export interface VulnReportInput {
   secrets?: SecretFinding[];
   /** Files the secret scanner wanted but did not read. */
   secretsSkipped?: SecretSkippedFile[];
+  /** Which ecosystems found had advisory data (checked) and which did not (uncovered). */
+  coverage?: Coverage;
 }
 
 export interface VulnRenderOptions {
@@ -63,6 +66,8 @@ export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions)
   }
   const s = summary(input.findings);
   out.push(`Total: ${input.findings.length} (${SEVERITIES.slice().reverse().map((k) => `${k}: ${s[k]}`).join(', ')})`);
+  const notChecked = input.coverage ? uncoveredLine(input.coverage) : undefined;
+  if (notChecked) out.push(notChecked);
   const vexed = input.suppressed ?? [];
   if (vexed.length > 0) out.push(`Suppressed by VEX: ${vexed.length} (${[...new Set(vexed.map((f) => f.vex.status))].map((st) => `${st}: ${vexed.filter((f) => f.vex.status === st).length}`).join(', ')})`);
   if (input.secrets) out.push('', ...secretTableLines(input.secrets, input.secretsSkipped ?? [], !!opts.color));
@@ -79,6 +84,7 @@ export function renderVulnJson(input: VulnReportInput, opts: VulnRenderOptions):
         artifact: input.result.artifact,
         ...(input.result.os ? { os: input.result.os } : {}),
         notes: input.match.notes,
+        ...(input.coverage ? { coverage: input.coverage } : {}),
         vulnerabilities: input.findings,
         suppressed: input.suppressed ?? [],
         summary: summary(input.findings),

@@ -25,11 +25,17 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('osv_packages')
-        .addColumn('advisory_id', 'text', (c) => c.notNull().references('osv_advisories.id').onDelete('cascade'))
+        .addColumn('advisory_id', 'text', (c) =>
+          c.notNull().references('osv_advisories.id').onDelete('cascade'),
+        )
         .addColumn('ecosystem', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('osv_packages_lookup').on('osv_packages').columns(['ecosystem', 'name']).execute();
+      await db.schema
+        .createIndex('osv_packages_lookup')
+        .on('osv_packages')
+        .columns(['ecosystem', 'name'])
+        .execute();
       await db.schema
         .createTable('os_advisories')
         .addColumn('seq', 'bigserial', (c) => c.primaryKey())
@@ -43,7 +49,11 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('severity', 'text')
         .addColumn('description', 'text')
         .execute();
-      await db.schema.createIndex('os_advisories_lookup').on('os_advisories').columns(['distro', 'release', 'package']).execute();
+      await db.schema
+        .createIndex('os_advisories_lookup')
+        .on('os_advisories')
+        .columns(['distro', 'release', 'package'])
+        .execute();
     },
   },
   '0002-audit': {
@@ -87,7 +97,11 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('update_time', 'timestamptz', (c) => c.notNull())
         .addUniqueConstraint('metadata_notes_name', ['project', 'location', 'note_id'])
         .execute();
-      await db.schema.createIndex('metadata_notes_list').on('metadata_notes').columns(['project', 'location', 'seq']).execute();
+      await db.schema
+        .createIndex('metadata_notes_list')
+        .on('metadata_notes')
+        .columns(['project', 'location', 'seq'])
+        .execute();
       await db.schema
         .createTable('metadata_occurrences')
         .addColumn('seq', 'bigserial', (c) => c.primaryKey())
@@ -102,9 +116,21 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('update_time', 'timestamptz', (c) => c.notNull())
         .addUniqueConstraint('metadata_occurrences_name', ['project', 'location', 'occurrence_id'])
         .execute();
-      await db.schema.createIndex('metadata_occurrences_list').on('metadata_occurrences').columns(['project', 'location', 'seq']).execute();
-      await db.schema.createIndex('metadata_occurrences_kind_resource').on('metadata_occurrences').columns(['project', 'kind', 'resource_uri', 'seq']).execute();
-      await db.schema.createIndex('metadata_occurrences_note').on('metadata_occurrences').columns(['note_name', 'seq']).execute();
+      await db.schema
+        .createIndex('metadata_occurrences_list')
+        .on('metadata_occurrences')
+        .columns(['project', 'location', 'seq'])
+        .execute();
+      await db.schema
+        .createIndex('metadata_occurrences_kind_resource')
+        .on('metadata_occurrences')
+        .columns(['project', 'kind', 'resource_uri', 'seq'])
+        .execute();
+      await db.schema
+        .createIndex('metadata_occurrences_note')
+        .on('metadata_occurrences')
+        .columns(['note_name', 'seq'])
+        .execute();
       // Bearer tokens of the metadata server: only the SHA-256 of a token is stored.
       await db.schema
         .createTable('api_tokens')
@@ -152,7 +178,11 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('deleted', 'boolean', (c) => c.notNull())
         .addPrimaryKeyConstraint('audit_resources_pkey', ['entry_id', 'ord'])
         .execute();
-      await db.schema.createIndex('audit_resources_latest').on('audit_resources').columns(['collection', 'project', 'location', 'rid', 'entry_id']).execute();
+      await db.schema
+        .createIndex('audit_resources_latest')
+        .on('audit_resources')
+        .columns(['collection', 'project', 'location', 'rid', 'entry_id'])
+        .execute();
       // Rows written before content binding have no link; they are counted, not reported.
       await db.schema
         .createTable('audit_baseline')
@@ -162,6 +192,15 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`insert into audit_baseline (collection, max_seq)
         select 'notes', coalesce(max(seq), 0) from metadata_notes
         union all select 'occurrences', coalesce(max(seq), 0) from metadata_occurrences`.execute(db);
+    },
+  },
+  // Feed state per advisory source: the validators of the last download (for conditional
+  // requests) and when the feed was last confirmed current (import or HTTP 304).
+  '0005-feeds-source-state': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('advisory_sources').addColumn('etag', 'text').execute();
+      await db.schema.alterTable('advisory_sources').addColumn('last_modified', 'text').execute();
+      await db.schema.alterTable('advisory_sources').addColumn('checked_at', 'timestamptz').execute();
     },
   },
 };

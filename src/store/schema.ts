@@ -8,6 +8,11 @@ export interface AdvisorySourceTable {
   imported_at: ColumnType<Date, Date | string, Date | string>;
   records: number;
   malformed: number;
+  /** Validators of the last download (conditional requests), when the source is a URL. */
+  etag: ColumnType<string | null, string | null | undefined, string | null>;
+  last_modified: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the feed was last confirmed current: its import, or a `304 Not Modified`. */
+  checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface OsvAdvisoryTable {

@@ -2,7 +2,9 @@
  * Downloads of advisory sources given as URLs: streamed to a `.part` file beside a small state
  * file (URL, ETag, Last-Modified), resumed with an HTTP `Range` request after an interruption
  * when the server still serves the same entity (`If-Range`), and only handed to the importer once
- * complete (and, when asked, checked against a SHA-256). Nothing in the store is touched here.
+ * complete (and, when asked, checked against a SHA-256). Given the validators of the copy already
+ * imported, the request is conditional (`If-None-Match` / `If-Modified-Since`): an unchanged feed
+ * costs one round trip and answers `notModified`. Nothing in the store is touched here.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,20 @@ export interface DownloadOptions {
   maxBytes?: number;
   /** Request timeout for headers and between body chunks (default 60 s). */
   timeoutMs?: number;
+  /** Validators of the copy already imported: the request becomes conditional. */
+  ifChanged?: Validators;
+}
+
+/** HTTP validators of a downloaded entity. */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+/** The server answered `304 Not Modified` to a conditional request: nothing was downloaded. */
+export interface NotModified {
+  notModified: true;
+  url: string;
 }
 
 export interface DownloadResult {
@@ -32,6 +48,8 @@ export interface DownloadResult {
   sha256: string;
   /** Bytes that were already on disk from an interrupted download. */
   resumedFrom: number;
+  /** Validators the server sent with the entity, for the next conditional request. */
+  validators: Validators;
 }
 
 interface PartState {
@@ -60,8 +78,13 @@ async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Downloads `url` into `opts.dir`, resuming a previous partial download of the same URL. */
-export async function downloadSource(url: string, opts: DownloadOptions): Promise<DownloadResult> {
+/**
+ * Downloads `url` into `opts.dir`, resuming a previous partial download of the same URL; with
+ * `opts.ifChanged`, answers `{ notModified: true }` when the server says the entity is unchanged.
+ */
+export async function downloadSource(url: string, opts: DownloadOptions & { ifChanged: Validators }): Promise<DownloadResult | NotModified>;
+export async function downloadSource(url: string, opts: DownloadOptions): Promise<DownloadResult>;
+export async function downloadSource(url: string, opts: DownloadOptions): Promise<DownloadResult | NotModified> {
   if (opts.offline) throw new PortcullisError({ code: 'OFFLINE', message: `Refusing to download ${redactUrl(url)}: --offline forbids network access`, hint: 'Download the file on a connected machine (or use `portcullis db export` there) and pass the local file.' });
   mkdirSync(opts.dir, { recursive: true });
   const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
@@ -86,6 +109,10 @@ export async function downloadSource(url: string, opts: DownloadOptions): Promis
   if (have > 0 && validator) {
     headers.range = `bytes=${have}-`;
     headers['if-range'] = validator;
+  } else if (opts.ifChanged) {
+    // Only when no partial download is resumed: a Range request already names its entity.
+    if (opts.ifChanged.etag) headers['if-none-match'] = opts.ifChanged.etag;
+    if (opts.ifChanged.lastModified) headers['if-modified-since'] = opts.ifChanged.lastModified;
   }
   const timeout = opts.timeoutMs ?? 60_000;
   const dispatcher = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: 15_000 } }).compose(interceptors.redirect({ maxRedirections: 5 }));
@@ -105,7 +132,7 @@ interface FetchTarget {
   opts: DownloadOptions;
 }
 
-async function fetchInto(url: string, dispatcher: Dispatcher, headers: Record<string, string>, t: FetchTarget): Promise<DownloadResult> {
+async function fetchInto(url: string, dispatcher: Dispatcher, headers: Record<string, string>, t: FetchTarget): Promise<DownloadResult | NotModified> {
   const { part, statePath, done, maxBytes, opts } = t;
   let have = t.have;
   let res;
@@ -115,6 +142,10 @@ async function fetchInto(url: string, dispatcher: Dispatcher, headers: Record<st
     throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Cannot download ${redactUrl(url)}: ${(err as Error).message}`, hint: 'Check the URL and the network; an interrupted download resumes when you run the same command again.', cause: err });
   }
   const status = res.statusCode;
+  if (status === 304 && (headers['if-none-match'] || headers['if-modified-since'])) {
+    await res.body.dump().catch(() => undefined);
+    return { notModified: true, url };
+  }
   if (status !== 200 && status !== 206) {
     await res.body.dump().catch(() => undefined);
     throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Download of ${redactUrl(url)} failed: HTTP ${status}`, hint: status === 404 ? 'Check the URL.' : 'Try again later; an interrupted download resumes where it stopped.' });
@@ -160,5 +191,7 @@ async function fetchInto(url: string, dispatcher: Dispatcher, headers: Record<st
   }
   renameSync(part, done);
   rmSync(statePath, { force: true });
-  return { path: done, bytes, sha256: sha, resumedFrom };
+  // A weak ETag cannot resume a Range request, but it does answer If-None-Match.
+  const validators: Validators = { ...(etag ? { etag } : {}), ...(lm ? { lastModified: lm } : {}) };
+  return { path: done, bytes, sha256: sha, resumedFrom, validators };
 }

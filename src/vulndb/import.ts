@@ -2,7 +2,8 @@
  * Advisory import into the store: OSV records (JSON/YAML files, directories, OSV `all.zip`
  * dumps), Debian security tracker JSON and Alpine secdb JSON. Each input is one source, replaced
  * atomically in one transaction: an interrupted import leaves the previous data intact.
- * Malformed records are counted and skipped, never fatal.
+ * Malformed records are counted and skipped, never fatal. A URL source re-imported under its
+ * source id is fetched conditionally: an unchanged feed is not downloaded nor imported again.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
@@ -13,8 +14,9 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { downloadSource, isUrl, redactUrl } from './download.js';
+import { downloadSource, isUrl, redactUrl, type Validators } from './download.js';
 import { isGzip, readExport, type ExportContents } from './export.js';
+import { osvZipBatches } from './import-zip.js';
 import { normalisePackageName, parseOsv, type OsvRecord } from './osv.js';
 import { parseAlpineSecdb } from './sources/alpine-secdb.js';
 import { parseDebianTracker, type ParseStats } from './sources/debian-tracker.js';
@@ -26,6 +28,8 @@ export interface ImportReport {
   records: number;
   malformed: number;
   warnings: string[];
+  /** The feed answered `304 Not Modified`: the stored data was kept as it is. */
+  notModified?: boolean;
 }
 
 export interface ImportOptions {
@@ -87,7 +91,8 @@ export function parseInput(path: string): Parsed {
       throw new PortcullisError({ code: 'ADVISORY_SOURCE_INVALID', message: `"${path}" is gzip-compressed but cannot be decompressed (or is over 1 GiB uncompressed): ${(err as Error).message}`, hint: 'Download the file again.' });
     }
   }
-  if (buf.length >= 4 && buf.readUInt32LE(0) === 0x04034b50) {
+  // A zip starts with a local file header, or (no entries at all) with the end-of-directory record.
+  if (buf.length >= 4 && (buf.readUInt32LE(0) === 0x04034b50 || buf.readUInt32LE(0) === 0x06054b50)) {
     const records: OsvRecord[] = [];
     let files: Record<string, Uint8Array>;
     try {
@@ -130,13 +135,30 @@ export function parseInput(path: string): Parsed {
   throw new PortcullisError({ code: 'ADVISORY_SOURCE_INVALID', message: `Cannot tell what kind of advisory data "${path}" holds`, hint: 'Supported: OSV records (JSON/YAML, directories, all.zip), Debian security tracker JSON, Alpine secdb JSON.' });
 }
 
-function sourceId(kind: Parsed['kind'], path: string, parsed: Parsed): string {
+/** The source id of an input, from its kind and its name (the file name, or a URL's last segment). */
+function sourceId(kind: Parsed['kind'], name: string, parsed: Parsed): string {
   if (kind === 'alpine-secdb') {
     const a = (parsed as { advisories: OsAdvisory[] }).advisories[0];
-    return `alpine-secdb:${a?.release ?? basename(path)}:${basename(path)}`;
+    return `alpine-secdb:${a?.release ?? name}:${name}`;
   }
   if (kind === 'debian-tracker') return 'debian-tracker';
-  return `osv:${basename(path)}`;
+  return `osv:${name}`;
+}
+
+/**
+ * The name a source id is derived from: the file name, or a URL's last path segment; an OSV
+ * `<Ecosystem>/all.zip` export is named by its ecosystem directory (`osv:npm`), so two exports
+ * never replace each other.
+ */
+function nameOf(input: string): string {
+  let segs: string[];
+  try {
+    segs = isUrl(input) ? new URL(input).pathname.split('/').filter(Boolean).map((x) => decodeURIComponent(x)) : resolve(input).split(/[\\/]/).filter(Boolean);
+  } catch {
+    segs = [basename(input)];
+  }
+  const last = segs.at(-1) ?? 'download';
+  return /^all\.zip$/i.test(last) && segs.length > 1 ? segs.at(-2)! : last;
 }
 
 /**
@@ -183,23 +205,67 @@ async function insertOs(trx: Transaction<Database>, source: string, advisories: 
   }
 }
 
+export interface ImportAdvisoriesOptions extends ImportOptions {
+  /** Where the data came from, as recorded (default: the path). */
+  location?: string;
+  /** Source id to record instead of the one derived from the input. */
+  sourceId?: string;
+  /** The kind of data the input must hold (a default feed): anything else is refused. */
+  expectKind?: ImportReport['kind'];
+  /** Name to derive the source id from (default: the file name). */
+  name?: string;
+  /** HTTP validators of the downloaded entity, kept for the next conditional request. */
+  validators?: Validators;
+}
+
 /** Imports one input, replacing the previous data of the same source in one transaction. */
-export async function importAdvisories(store: Store, path: string, opts: ImportOptions & { location?: string } = {}): Promise<ImportReport> {
+export async function importAdvisories(store: Store, path: string, opts: ImportAdvisoriesOptions = {}): Promise<ImportReport> {
+  const head = readHead(path);
+  if (head && head.length === 4 && (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50)) return importOsvZip(store, path, opts);
   const parsed = parseInput(path);
   const location = opts.location ?? path;
-  const source = sourceId(parsed.kind, path, parsed);
+  checkKind(parsed.kind, location, opts);
+  const source = opts.sourceId ?? sourceId(parsed.kind, opts.name ?? nameOf(path), parsed);
   const total = parsed.kind === 'osv' ? parsed.records.length : parsed.advisories.length;
   const progress = (done: number) => opts.onProgress?.({ source, done, total });
   await replaceSource(store.db, source, async (trx) => {
     if (parsed.kind === 'osv') await insertOsv(trx, source, parsed.records, progress);
     else await insertOs(trx, source, parsed.advisories, progress);
-    await trx
-      .insertInto('advisory_sources')
-      .values({ id: source, kind: parsed.kind, location, imported_at: new Date(), records: parsed.stats.records, malformed: parsed.stats.malformed })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ kind: parsed.kind, location, imported_at: new Date(), records: parsed.stats.records, malformed: parsed.stats.malformed }))
-      .execute();
+    await recordSource(trx, source, { kind: parsed.kind, location, stats: parsed.stats, ...(opts.validators ? { validators: opts.validators } : {}) });
   });
   return { source, kind: parsed.kind, records: parsed.stats.records, malformed: parsed.stats.malformed, warnings: parsed.warnings };
+}
+
+function checkKind(kind: ImportReport['kind'], location: string, opts: ImportAdvisoriesOptions): void {
+  if (opts.expectKind && kind !== opts.expectKind) {
+    throw new PortcullisError({ code: 'ADVISORY_SOURCE_INVALID', message: `${location} holds ${kind} data, expected ${opts.expectKind}`, hint: 'Check the mirror layout (see `portcullis db update --help`): each path must hold its feed.' });
+  }
+}
+
+/** An OSV zip export, streamed in batches into one transaction (see import-zip.ts). */
+async function importOsvZip(store: Store, path: string, opts: ImportAdvisoriesOptions): Promise<ImportReport> {
+  const location = opts.location ?? path;
+  checkKind('osv', location, opts);
+  const source = opts.sourceId ?? `osv:${opts.name ?? nameOf(path)}`;
+  const stats: ParseStats = { records: 0, malformed: 0 };
+  const warnings: string[] = [];
+  const sink = { parse: (text: string, where: string, out: OsvRecord[]) => parseOsvText(text, where, out, stats, warnings), warn: (m: string) => void (warnings.length < 20 && warnings.push(m)) };
+  await replaceSource(store.db, source, async (trx) => {
+    let done = 0;
+    for await (const batch of osvZipBatches(path, sink, BATCH)) {
+      await insertOsv(trx, source, batch, () => undefined);
+      done += batch.length;
+      opts.onProgress?.({ source, done });
+    }
+    await recordSource(trx, source, { kind: 'osv', location, stats, ...(opts.validators ? { validators: opts.validators } : {}) });
+  });
+  return { source, kind: 'osv', records: stats.records, malformed: stats.malformed, warnings };
+}
+
+async function recordSource(trx: Transaction<Database>, source: string, r: { kind: ImportReport['kind']; location: string; stats: ParseStats; validators?: Validators }): Promise<void> {
+  const now = new Date();
+  const row = { kind: r.kind, location: r.location, imported_at: now, records: r.stats.records, malformed: r.stats.malformed, etag: r.validators?.etag ?? null, last_modified: r.validators?.lastModified ?? null, checked_at: now };
+  await trx.insertInto('advisory_sources').values({ id: source, ...row }).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
 }
 
 export interface ImportInputOptions extends ImportOptions {
@@ -211,6 +277,28 @@ export interface ImportInputOptions extends ImportOptions {
   onDownload?: (e: { url: string; bytes: number; total?: number; resumedFrom: number }) => void;
   /** For exports: also delete every source the export does not hold (`db update --from`). */
   mirror?: boolean;
+  /**
+   * The source id this input is (re-)imported as. For a URL whose stored copy came from the same
+   * URL, the download is conditional: `304 Not Modified` keeps the data and only records the check.
+   */
+  sourceId?: string;
+  /** The kind of data the input must hold. */
+  expectKind?: ImportReport['kind'];
+}
+
+/** Validators stored for a source last fetched from `url` (none when it came from elsewhere). */
+async function storedValidators(store: Store, id: string, url: string): Promise<Validators | undefined> {
+  const row = await store.db.selectFrom('advisory_sources').select(['location', 'etag', 'last_modified']).where('id', '=', id).executeTakeFirst();
+  if (!row || row.location !== redactUrl(url).replace('//***@', '//')) return undefined;
+  const v: Validators = { ...(row.etag ? { etag: row.etag } : {}), ...(row.last_modified ? { lastModified: row.last_modified } : {}) };
+  return v.etag || v.lastModified ? v : undefined;
+}
+
+/** Records that a source was confirmed current without importing it again. */
+async function markChecked(store: Store, id: string): Promise<ImportReport> {
+  await store.db.updateTable('advisory_sources').set({ checked_at: new Date() }).where('id', '=', id).execute();
+  const row = await store.db.selectFrom('advisory_sources').select(['kind', 'records', 'malformed']).where('id', '=', id).executeTakeFirstOrThrow();
+  return { source: id, kind: row.kind as ImportReport['kind'], records: row.records, malformed: row.malformed, warnings: [], notModified: true };
 }
 
 /**
@@ -220,9 +308,13 @@ export interface ImportInputOptions extends ImportOptions {
 export async function importInput(store: Store, input: string, opts: ImportInputOptions): Promise<ImportReport[]> {
   let path = input;
   let downloaded: string | undefined;
+  let validators: Validators | undefined;
   if (isUrl(input)) {
-    const d = await downloadSource(input, { dir: opts.downloadDir, ...(opts.offline ? { offline: true } : {}), ...(opts.sha256 ? { sha256: opts.sha256 } : {}), ...(opts.onDownload ? { onProgress: opts.onDownload } : {}) });
+    const ifChanged = opts.sourceId && !opts.mirror && !opts.offline ? await storedValidators(store, opts.sourceId, input) : undefined;
+    const d = await downloadSource(input, { dir: opts.downloadDir, ...(opts.offline ? { offline: true } : {}), ...(opts.sha256 ? { sha256: opts.sha256 } : {}), ...(opts.onDownload ? { onProgress: opts.onDownload } : {}), ...(ifChanged ? { ifChanged } : {}) });
+    if ('notModified' in d) return [await markChecked(store, opts.sourceId!)];
     path = downloaded = d.path;
+    validators = d.validators;
   } else if (opts.sha256) {
     const got = fileSha256(input);
     if (got !== opts.sha256.toLowerCase().replace(/^sha256:/, '')) throw new PortcullisError({ code: 'DIGEST_MISMATCH', message: `"${input}" has SHA-256 ${got}, expected ${opts.sha256}`, hint: 'The file is not the one you meant, or it was altered; nothing was imported.' });
@@ -234,7 +326,16 @@ export async function importInput(store: Store, input: string, opts: ImportInput
       if (contents) return await applyExport(store, contents, { mirror: !!opts.mirror, location: isUrl(input) ? redactUrl(input) : input });
     }
     if (opts.mirror) throw new PortcullisError({ code: 'ADVISORY_SOURCE_INVALID', message: `"${isUrl(input) ? redactUrl(input) : input}" is not a file written by \`portcullis db export\``, hint: '`db update --from` takes an export; use `db import` for single sources.' });
-    return [await importAdvisories(store, path, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), location: isUrl(input) ? redactUrl(input).replace('//***@', '//') : resolve(input) })];
+    return [
+      await importAdvisories(store, path, {
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        location: isUrl(input) ? redactUrl(input).replace('//***@', '//') : resolve(input),
+        name: nameOf(input),
+        ...(opts.sourceId ? { sourceId: opts.sourceId } : {}),
+        ...(opts.expectKind ? { expectKind: opts.expectKind } : {}),
+        ...(validators ? { validators } : {}),
+      }),
+    ];
   } finally {
     if (downloaded) rmSync(downloaded, { force: true });
   }
