@@ -55,6 +55,8 @@ export const ERROR_CODES = [
   'PERMISSION_DENIED',
   'RATE_LIMITED',
   'REQUEST_TOO_LARGE',
+  'REQUEST_TOO_DEEP',
+  'TEXT_INVALID',
   // pushing scans to a metadata server (scan --push)
   'PUSH_FAILED',
   'TLS_UNTRUSTED',

@@ -21,9 +21,10 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
-import { KIND_NAMES, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from './kinds.js';
+import { KIND_NAMES } from './kinds.js';
 import { snakeToCamel } from './proto-json.js';
 import { RFC3339 } from './schema.js';
+import { unstorableReason } from './storable.js';
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | ':';
 
@@ -227,11 +228,19 @@ export function parseFilter(src: string | undefined): FilterNode | undefined {
   if (src === undefined) return undefined;
   if (src.length > MAX_FILTER_LENGTH)
     filterError(`The filter is longer than ${MAX_FILTER_LENGTH} characters`);
+  const why = unstorableReason(src);
+  if (why) filterError(`The filter contains ${why}, which cannot be compared with stored text`);
   return new Parser(tokenize(src)).parse();
 }
 
 // ---------------------------------------------------------------------------------------------
 // SQL translation
+//
+// The SQL is shaped for the indexes of migration 0006-filters-occurrence-indexes: details paths
+// are inlined as literals (a bound path would not match an expression index), columns carry the
+// collation of their index, and a comparison is wrapped in `coalesce(…, false)` only under an
+// odd number of NOTs, where a NULL would otherwise flip to true. Elsewhere NULL and false both
+// leave the row out, so the bare comparison is the same and stays sargable.
 
 export type FieldType = 'string' | 'kind' | 'timestamp';
 
@@ -244,6 +253,8 @@ export interface FieldSpec {
    * no `coalesce`, so they stay sargable and an index on the column serves them.
    */
   notNull?: boolean;
+  /** An indexable condition equivalent to `sql = value` (for `=` without wildcards). */
+  equals?: (value: string) => RawBuilder<SqlBool>;
 }
 
 export interface FilterFields {
@@ -253,6 +264,11 @@ export interface FilterFields {
   jsonRoots: readonly string[];
   /** The jsonb column. */
   bodyColumn: string;
+  /**
+   * The kind each details root belongs to (`vulnerability` → VULNERABILITY): a comparison on it
+   * can only hold on rows of that kind, and saying so lets the partial indexes serve it.
+   */
+  kindOfRoot?: Readonly<Record<string, string>>;
 }
 
 function likePattern(s: string): string {
@@ -283,6 +299,7 @@ function stringCompare(
   name: string,
   op: CompareOp,
   v: FilterValue,
+  equals?: (value: string) => RawBuilder<SqlBool>,
 ): RawBuilder<SqlBool> {
   if (op === ':') {
     if (v.text === '*' && !v.quoted) return sql<SqlBool>`coalesce(${col}, '') <> ''`;
@@ -292,7 +309,15 @@ function stringCompare(
   if (op === '!=' && v.text.includes('*')) return sql<SqlBool>`${col} not like ${likePattern(v.text)}`;
   if (op !== '=' && op !== '!=')
     filterError(`Operator "${op}" is not supported on "${name}"`, `Use =, != or ${name}:"substring".`);
+  if (op === '=' && equals) return equals(v.text);
   return cmpSql(col, op, sql.val(v.text));
+}
+
+/** `body #>> '{a,b}'::text[]` with the path inlined (it is checked against FIELD_PATH). */
+function jsonPath(body: string, field: string[], asText: boolean): RawBuilder<unknown> {
+  const path = `{${field.join(',')}}`;
+  if (!FIELD_PATH.test(field.join('.'))) throw new Error('unreachable: field paths are checked by the parser');
+  return sql`(${sql.raw(body)} ${sql.raw(asText ? '#>>' : '#>')} ${sql.lit(path)}::text[])`;
 }
 
 function compareSql(node: Extract<FilterNode, { type: 'compare' }>, spec: FilterFields): RawBuilder<SqlBool> {
@@ -303,7 +328,7 @@ function compareSql(node: Extract<FilterNode, { type: 'compare' }>, spec: Filter
     const col = sql.raw(field.sql);
     switch (field.type) {
       case 'string':
-        return stringCompare(col, name, op, value);
+        return stringCompare(col, name, op, value, field.equals);
       case 'kind':
         if (op !== '=' && op !== '!=')
           filterError(
@@ -330,10 +355,8 @@ function compareSql(node: Extract<FilterNode, { type: 'compare' }>, spec: Filter
     }
   }
   if (node.field.length > 1 && spec.jsonRoots.includes(node.field[0]!)) {
-    const path = `{${node.field.join(',')}}`;
-    const body = sql.raw(spec.bodyColumn);
-    const text = sql`(${body} #>> ${path}::text[])`;
-    const json = sql`(${body} #> ${path}::text[])`;
+    const text = jsonPath(spec.bodyColumn, node.field, true);
+    const json = jsonPath(spec.bodyColumn, node.field, false);
     if (op === ':') {
       if (value.text === '*' && !value.quoted) return sql<SqlBool>`${json} is not null`;
       return sql<SqlBool>`strpos(${text}, ${value.text}) > 0`;
@@ -357,64 +380,36 @@ function compareSql(node: Extract<FilterNode, { type: 'compare' }>, spec: Filter
   filterError(`Unknown filter field "${name}"`, `Fields: ${known.join(', ')}.`);
 }
 
-/** A SQL condition for the filter (true for an empty one). Throws FILTER_INVALID. */
-export function filterToSql(node: FilterNode | undefined, spec: FilterFields): RawBuilder<SqlBool> {
+/**
+ * A SQL condition for the filter (true for an empty one). Throws FILTER_INVALID. A missing field
+ * makes a comparison false (and its NOT true), never NULL.
+ */
+export function filterToSql(node: FilterNode | undefined, spec: FilterFields, negated = false): RawBuilder<SqlBool> {
   if (!node) return sql<SqlBool>`true`;
   switch (node.type) {
     case 'and':
       return sql<SqlBool>`(${sql.join(
-        node.items.map((n) => filterToSql(n, spec)),
+        node.items.map((n) => filterToSql(n, spec, negated)),
         sql` and `,
       )})`;
     case 'or':
       return sql<SqlBool>`(${sql.join(
-        node.items.map((n) => filterToSql(n, spec)),
+        node.items.map((n) => filterToSql(n, spec, negated)),
         sql` or `,
       )})`;
     case 'not':
-      return sql<SqlBool>`(not ${filterToSql(node.item, spec)})`;
+      return sql<SqlBool>`(not ${filterToSql(node.item, spec, !negated)})`;
     case 'compare': {
-      // coalesce: a missing field makes a comparison false (and its NOT true), never NULL. A
-      // never-NULL column compared with a value is never NULL either; wrapping it would hide
-      // `kind = $1 AND resource_uri = $2` from the index.
+      // Under an even number of NOTs a NULL comparison leaves the row out just as false does;
+      // under an odd one it must be false, or NOT would turn it into "left out" too.
       const field = node.field.length === 1 ? spec.fields[node.field[0]!] : undefined;
-      if (field?.notNull) return compareSql(node, spec);
+      // (Not for `!=`: a row without the field matches it.)
+      const kind = node.field.length > 1 && node.op !== '!=' ? spec.kindOfRoot?.[node.field[0]!] : undefined;
+      if (kind && !negated) return sql<SqlBool>`(kind = ${sql.lit(kind)} and ${compareSql(node, spec)})`;
+      if (field?.notNull || !negated) return compareSql(node, spec);
       return sql<SqlBool>`coalesce(${compareSql(node, spec)}, false)`;
     }
   }
 }
 
-const NAME_PREFIX = `'projects/' || project || case when location = '' then '' else '/locations/' || location end`;
-
-/** Filterable fields of occurrences. */
-export const OCCURRENCE_FILTER_FIELDS: FilterFields = {
-  fields: {
-    name: { type: 'string', sql: `(${NAME_PREFIX} || '/occurrences/' || occurrence_id)`, notNull: true },
-    kind: { type: 'kind', sql: 'kind', notNull: true },
-    resourceUri: { type: 'string', sql: 'resource_uri', notNull: true },
-    noteName: { type: 'string', sql: 'note_name', notNull: true },
-    noteProjectId: { type: 'string', sql: `split_part(note_name, '/', 2)`, notNull: true },
-    noteId: { type: 'string', sql: `regexp_replace(note_name, '^.*/notes/', '')`, notNull: true },
-    remediation: { type: 'string', sql: `(body ->> 'remediation')` },
-    createTime: { type: 'timestamp', sql: 'create_time', notNull: true },
-    updateTime: { type: 'timestamp', sql: 'update_time', notNull: true },
-  },
-  // The details fields of every kind (from the kinds table), and the occurrence's envelope.
-  jsonRoots: [...OCCURRENCE_DETAIL_FIELDS, 'envelope'],
-  bodyColumn: 'body',
-};
-
-/** Filterable fields of notes. */
-export const NOTE_FILTER_FIELDS: FilterFields = {
-  fields: {
-    name: { type: 'string', sql: `(${NAME_PREFIX} || '/notes/' || note_id)`, notNull: true },
-    kind: { type: 'kind', sql: 'kind', notNull: true },
-    shortDescription: { type: 'string', sql: `(body ->> 'shortDescription')` },
-    longDescription: { type: 'string', sql: `(body ->> 'longDescription')` },
-    createTime: { type: 'timestamp', sql: 'create_time', notNull: true },
-    updateTime: { type: 'timestamp', sql: 'update_time', notNull: true },
-    expirationTime: { type: 'timestamp', sql: `(body ->> 'expirationTime')::timestamptz` },
-  },
-  jsonRoots: [...NOTE_DETAIL_FIELDS],
-  bodyColumn: 'body',
-};
+export { NOTE_FILTER_FIELDS, OCCURRENCE_FILTER_FIELDS } from './filter-fields.js';

@@ -9,6 +9,8 @@ import { PortcullisError } from '../core/errors.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
+/** The largest bigint `seq`: a (forged) token past it must not reach the query. */
+const MAX_SEQ = 2n ** 63n - 1n;
 
 function scopeDigest(scope: string): string {
   return createHash('sha256').update(scope).digest('base64url').slice(0, 16);
@@ -33,7 +35,7 @@ export function decodePageToken(token: string | undefined, scope: string): strin
     bad();
   }
   const p = parsed as { v?: unknown; s?: unknown; d?: unknown };
-  if (p?.v !== 1 || typeof p.s !== 'string' || !/^\d{1,19}$/.test(p.s) || p.d !== scopeDigest(scope)) bad();
+  if (p?.v !== 1 || typeof p.s !== 'string' || !/^\d{1,19}$/.test(p.s) || BigInt(p.s) > MAX_SEQ || p.d !== scopeDigest(scope)) bad();
   return p.s;
 }
 

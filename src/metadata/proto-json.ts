@@ -7,6 +7,7 @@
 import { PortcullisError } from '../core/errors.js';
 import { KINDS, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS, tryKind, type KindInfo } from './kinds.js';
 import { tryParseName } from './names.js';
+import { NOTE_NUMBER_PATHS, numbersFromText, OCCURRENCE_NUMBER_PATHS } from './proto-numbers.js';
 import { formatIssues, noteSchema, NOTE_DETAIL_SCHEMAS, occurrenceSchema, OCCURRENCE_DETAIL_SCHEMAS } from './schema.js';
 
 export type ProtoObject = Record<string, unknown>;
@@ -34,7 +35,8 @@ export function normalizeKeys(value: unknown, path = ''): unknown {
   for (const [key, v] of Object.entries(value)) {
     const k = key.startsWith('@') ? key : snakeToCamel(key);
     if (Object.hasOwn(out, k)) invalid(`Field "${path ? `${path}.` : ''}${k}" is given twice (as "${key}" and in another spelling)`);
-    out[k] = FREE_FORM.has(k) ? v : normalizeKeys(v, path ? `${path}.${k}` : k);
+    // defineProperty: a "__proto__" key stays data (and is refused as an unknown field), never a prototype.
+    Object.defineProperty(out, k, { value: FREE_FORM.has(k) ? v : normalizeKeys(v, path ? `${path}.${k}` : k), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -79,7 +81,7 @@ export interface NoteInput {
 /** Validates a Note from a request body (after `normalizeKeys`). */
 export function parseNoteInput(raw: unknown): NoteInput {
   if (!isObject(raw)) invalid('A note must be a JSON object');
-  const obj = normalizeKeys(raw) as ProtoObject;
+  const obj = numbersFromText(normalizeKeys(raw) as ProtoObject, NOTE_NUMBER_PATHS);
   check(noteSchema, obj, 'note');
   const kind = resolveKind('note', obj, NOTE_DETAIL_FIELDS, (k) => k.noteField);
   const body = stripServerFields(obj);
@@ -102,7 +104,7 @@ export interface OccurrenceInput {
  */
 export function parseOccurrenceInput(raw: unknown, opts: { partial?: boolean } = {}): OccurrenceInput {
   if (!isObject(raw)) invalid('An occurrence must be a JSON object');
-  const obj = normalizeKeys(raw) as ProtoObject;
+  const obj = numbersFromText(normalizeKeys(raw) as ProtoObject, OCCURRENCE_NUMBER_PATHS);
   check(occurrenceSchema, obj, 'occurrence');
   const kind = resolveKind('occurrence', obj, OCCURRENCE_DETAIL_FIELDS, (k) => k.occurrenceField);
   const resourceUri = typeof obj.resourceUri === 'string' ? obj.resourceUri : '';

@@ -18,6 +18,13 @@ const kind = z.union([z.string(), z.number().int()]);
 export const SEVERITIES = ['SEVERITY_UNSPECIFIED', 'MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 const severity = z.enum(SEVERITIES);
 
+// proto3 JSON numbers may arrive as strings: proto-numbers.ts turns those of the fields below
+// into numbers before these checks, so a string left here is not a number.
+const protoFloat = z.number({ error: 'expected a number, or a string of one such as "7.5"' }).finite();
+const protoInt = z.number({ error: 'expected an integer, or a string of one such as "1"' }).int({ error: 'expected an integer, or a string of one such as "1"' });
+/** grafeas.v1.CVSS and CVSSv3: the scores are floats; the rest is kept as given. */
+const cvss = z.looseObject({ baseScore: protoFloat.optional(), exploitabilityScore: protoFloat.optional(), impactScore: protoFloat.optional() });
+
 const relatedUrl = z.strictObject({ url: z.string().optional(), label: z.string().optional() });
 
 /** DSSE envelope (grafeas.v1.Envelope, common.proto). */
@@ -27,7 +34,7 @@ export const envelopeSchema = z.strictObject({
   signatures: z.array(z.strictObject({ sig: bytes.optional(), keyid: z.string().optional() })).optional(),
 });
 
-const version = z.looseObject({ epoch: z.number().int().optional(), name: z.string().optional(), revision: z.string().optional(), inclusive: z.boolean().optional(), kind: z.string().optional(), fullName: z.string().optional() });
+const version = z.looseObject({ epoch: protoInt.optional(), name: z.string().optional(), revision: z.string().optional(), inclusive: z.boolean().optional(), kind: z.string().optional(), fullName: z.string().optional() });
 
 const packageIssue = z.looseObject({
   affectedCpeUri: z.string().optional(),
@@ -46,9 +53,9 @@ const packageIssue = z.looseObject({
 export const vulnerabilityOccurrenceSchema = z.looseObject({
   type: z.string().optional(),
   severity: severity.optional(),
-  cvssScore: z.number().optional(),
-  cvssv3: details.optional(),
-  cvssV2: details.optional(),
+  cvssScore: protoFloat.optional(),
+  cvssv3: cvss.optional(),
+  cvssV2: cvss.optional(),
   packageIssue: z.array(packageIssue).optional(),
   shortDescription: z.string().optional(),
   longDescription: z.string().optional(),
@@ -61,11 +68,11 @@ export const vulnerabilityOccurrenceSchema = z.looseObject({
 });
 
 export const vulnerabilityNoteSchema = z.looseObject({
-  cvssScore: z.number().optional(),
+  cvssScore: protoFloat.optional(),
   severity: severity.optional(),
-  details: z.array(details).optional(),
-  cvssV3: details.optional(),
-  cvssV2: details.optional(),
+  details: z.array(z.looseObject({ affectedVersionStart: version.optional(), affectedVersionEnd: version.optional(), fixedVersion: version.optional() })).optional(),
+  cvssV3: cvss.optional(),
+  cvssV2: cvss.optional(),
   cvssVersion: z.string().optional(),
   windowsDetails: z.array(details).optional(),
   sourceUpdateTime: timestamp.optional(),

@@ -219,4 +219,21 @@ describe('buildScanRecord', () => {
     });
     expect(rec.occurrences[2]!.noteName).toBe('projects/vulns/notes/pkg-npm-~40scope~2flib');
   });
+
+  it('gives every packageIssue and note detail its affectedCpeUri (required by Grafeas)', () => {
+    const issues = rec.occurrences.flatMap((o) => ((o.vulnerability as { packageIssue?: Record<string, unknown>[] })?.packageIssue ?? []));
+    expect(issues).toHaveLength(2);
+    for (const i of issues) expect(i).toMatchObject({ affectedCpeUri: 'cpe:/o:debian:debian_linux:12', fixedCpeUri: 'cpe:/o:debian:debian_linux:12' });
+    const details = Object.values(rec.notes).flatMap((n) => ((n.vulnerability as { details?: Record<string, unknown>[] })?.details ?? []));
+    expect(details).toHaveLength(2);
+    for (const d of details) expect(d.affectedCpeUri).toBe('cpe:/o:debian:debian_linux:12');
+    expect((rec.occurrences[0]!.discovery as { cpe: string }).cpe).toBe('cpe:/o:debian:debian_linux:12');
+  });
+
+  it('derives the CPE from the package purl when the scan knows no OS', () => {
+    const { os: _os, ...noOs } = result;
+    const r = buildScanRecord({ result: noOs, findings, resourceUri: `https://r.example/app@${D}`, toolVersion: '0.1.0' });
+    const cpes = r.occurrences.flatMap((o) => ((o.vulnerability as { packageIssue?: { affectedCpeUri: string }[] })?.packageIssue ?? []).map((i) => i.affectedCpeUri));
+    expect(cpes).toEqual(['cpe:/a:debian:openssl:1%3a3.0.11-1~deb12u2', 'cpe:/a:%40scope:lib:1.2.3']);
+  });
 });

@@ -14,6 +14,7 @@ import type { ArtifactInfo, CatalogResult, Package } from '../core/types.js';
 import { parseDockerReference } from '../oci/reference.js';
 import type { Finding } from '../vulndb/match.js';
 import type { Severity } from '../vulndb/severity.js';
+import { affectedCpeUri, osCpeUri } from './grafeas-cpe.js';
 
 export const DEFAULT_NOTES_PROJECT = 'portcullis-vulnerabilities';
 /** The DISCOVERY note every scan occurrence points at. */
@@ -226,9 +227,7 @@ export function buildScanRecord(opts: BuildScanRecordOptions): ScanRecord {
         ? { analysisError: opts.coverage.map((message) => ({ code: 9, message })) }
         : {}),
       lastScanTime: now.toISOString(),
-      ...(opts.result.os
-        ? { cpe: `cpe:/o:${opts.result.os.id}:${opts.result.os.id}_linux:${opts.result.os.versionId ?? ''}` }
-        : {}),
+      ...(opts.result.os ? { cpe: osCpeUri(opts.result.os) } : {}),
     },
   });
 
@@ -253,13 +252,21 @@ export function buildScanRecord(opts: BuildScanRecordOptions): ScanRecord {
     });
   }
 
+  const packagesById = new Map(opts.result.packages.map((p) => [p.id, p]));
   for (const f of opts.findings) {
     const id = noteIdOf(f.id);
+    // Required by Grafeas on every PackageIssue and note Detail: the OS's CPE, else the package's.
+    const cpe = affectedCpeUri(opts.result.os, {
+      type: f.packageType,
+      name: f.packageName,
+      version: f.installedVersion,
+      ...(packagesById.get(f.packageId)?.purl ? { purl: packagesById.get(f.packageId)!.purl } : {}),
+    });
     const sev = GRAFEAS_SEVERITY[f.severity?.severity ?? 'UNKNOWN'];
     const type = packageTypeOf(f.packageType);
     const fixed = f.fixedVersions[0];
     const detail: Json = {
-      affectedCpeUri: opts.result.os ? `cpe:/o:${opts.result.os.id}` : `pkg:${f.packageType}`,
+      affectedCpeUri: cpe,
       affectedPackage: f.packageName,
       packageType: type,
       severityName: sev,
@@ -287,8 +294,10 @@ export function buildScanRecord(opts: BuildScanRecordOptions): ScanRecord {
         relatedUrls: relatedUrls(f),
         packageIssue: [
           {
+            affectedCpeUri: cpe,
             affectedPackage: f.packageName,
             affectedVersion: versionOf(f.packageType, f.installedVersion),
+            fixedCpeUri: cpe,
             fixedPackage: f.packageName,
             fixedVersion: fixed ? versionOf(f.packageType, fixed) : { kind: 'MAXIMUM' },
             fixAvailable: !!fixed,

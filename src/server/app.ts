@@ -20,6 +20,8 @@ import type { Metrics } from './metrics.js';
 import { authenticateClientCert, type ClientCertIdentity } from './client-certs.js';
 import { buildOpenApi } from './openapi.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { readJsonBody, urlGuard } from './input-guard.js';
+import { settleUnreadBody } from './unread-body.js';
 import { authorizeRoute, findRoute, matchPath, type MatchedPath, type RouteDef } from './routes.js';
 import { allows, tokenIdOf, verifyToken, type Principal } from './tokens.js';
 
@@ -133,6 +135,7 @@ export function createApp(opts: AppOptions): ServerApp {
     );
   });
 
+  app.use('*', settleUnreadBody(opts.maxBodyBytes ?? DEFAULT_MAX_BODY));
   app.use(
     '*',
     bodyLimit({
@@ -150,6 +153,7 @@ export function createApp(opts: AppOptions): ServerApp {
   );
 
   app.onError((err, c) => errorJson(c, err, logger));
+  app.use('*', urlGuard());
   app.notFound((c) =>
     c.json(googleError(404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`), 404),
   );
@@ -352,19 +356,7 @@ export function createApp(opts: AppOptions): ServerApp {
       ...(m.name ? { name: m.name } : {}),
       query,
       principal: p,
-      body: async () => {
-        const text = await c.req.text();
-        if (text.trim() === '')
-          throw new PortcullisError({ code: 'METADATA_INVALID', message: 'The request needs a JSON body' });
-        try {
-          return JSON.parse(text) as unknown;
-        } catch (err) {
-          throw new PortcullisError({
-            code: 'METADATA_INVALID',
-            message: `The request body is not valid JSON: ${(err as Error).message}`,
-          });
-        }
-      },
+      body: () => readJsonBody(c),
       write: {
         ...who,
         now,

@@ -203,4 +203,28 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('advisory_sources').addColumn('checked_at', 'timestamptz').execute();
     },
   },
+  '0006-filters-occurrence-indexes': {
+    async up(db: Kysely<unknown>) {
+      // What list filters use (src/metadata/filter.ts emits these exact expressions), each after
+      // (project, location) and, where an equality selects, before seq: a page of any selectivity
+      // is read in seq order from the index, never by scanning the project's rows.
+      // The details indexes are partial: a details field only exists on occurrences of its kind
+      // (the API enforces it), the filter adds that kind, and other rows skip their upkeep.
+      const indexes: [string, string, string?][] = [
+        ['kind', 'kind, seq'],
+        ['resource', 'resource_uri collate "C", seq'],
+        ['note_name', 'note_name collate "C", seq'],
+        ['note_id', `(split_part(note_name, '/notes/', 2)), seq`],
+        ['create_time', 'create_time, seq'],
+        ['update_time', 'update_time, seq'],
+        ['severity', `(body #>> '{vulnerability,severity}'::text[]), seq`, 'VULNERABILITY'],
+        ['effective_severity', `(body #>> '{vulnerability,effectiveSeverity}'::text[]), seq`, 'VULNERABILITY'],
+        ['fix_available', `(body #> '{vulnerability,fixAvailable}'::text[]), seq`, 'VULNERABILITY'],
+        ['cvss_score', `(case when jsonb_typeof(body #> '{vulnerability,cvssScore}'::text[]) = 'number' then (body #>> '{vulnerability,cvssScore}'::text[])::numeric end), seq`, 'VULNERABILITY'],
+        ['package_name', `(body #>> '{package,name}'::text[]), seq`, 'PACKAGE'],
+      ];
+      for (const [name, columns, kind] of indexes)
+        await sql`create index ${sql.raw(`metadata_occurrences_f_${name}`)} on metadata_occurrences (project, location, ${sql.raw(columns)})${kind ? sql.raw(` where kind = '${kind}'`) : sql``}`.execute(db);
+    },
+  },
 };
