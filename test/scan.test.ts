@@ -125,7 +125,8 @@ describe('interrupted import', () => {
     expect(cli(['db', 'import', big, '--data-dir', join(work, 'scratchdb'), '-q']).status).toBe(0);
     const full = Date.now() - t0;
     let killed = 0;
-    for (const fraction of [0.75, 0.55, 0.35]) {
+    // (The import ends by writing the advisory index after its commit: the transaction is over sooner than 75 %.)
+    for (const fraction of [0.6, 0.45, 0.3, 0.2]) {
       const db = join(work, `killdb-${fraction}`);
       const src = join(work, `try-${fraction}`, 'advisories');
       mkdirSync(src, { recursive: true });

@@ -9,6 +9,7 @@ import { isUrl, redactUrl } from '../vulndb/download.js';
 import { formatAge, lastConfirmed } from '../vulndb/freshness.js';
 import { checkMirror, planUpdate, runUpdate } from '../vulndb/update.js';
 import { createFeedProgress, type FeedProgress } from './db-progress.js';
+import { ensureCurrentIndex, withIndexRefresh } from '../vulndb/index-file/index.js';
 import type { Store } from '../store/store.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
 
@@ -45,6 +46,11 @@ function printReports(reports: ImportReport[], flags: SourceFlags, progress: Fee
   }
 }
 
+/** Runs a command that changes advisories; the advisory index scans read is rewritten after it. */
+function withStoreChanging<T>(flags: StoreFlags & { quiet?: boolean }, fn: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(flags, (store) => withIndexRefresh(store, () => fn(store), { onWarning: (m) => void (flags.quiet || process.stderr.write(`warning: ${m}\n`)) }));
+}
+
 async function withStore<T>(flags: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStoreFrom(flags);
   try {
@@ -71,7 +77,7 @@ export function dbCommand(): Command {
       if (url) throw new PortcullisError({ code: 'OFFLINE', message: `Refusing to download ${redactUrl(url)}: --offline forbids network access`, hint: 'Pass a local file (e.g. one written by `portcullis db export` on a connected machine).' });
     }
     const progress = createFeedProgress({ quiet: !!flags.quiet });
-    await withStore(flags, async (store) => {
+    await withStoreChanging(flags, async (store) => {
       for (const input of inputs) {
         progress.start(isUrl(input) ? redactUrl(input) : input);
         try {
@@ -95,11 +101,13 @@ export function dbCommand(): Command {
         const ageSeconds = Math.max(0, Math.floor((now - lastConfirmed({ id: r.id, importedAt, checkedAt }).getTime()) / 1000));
         return { ...r, imported_at: importedAt, checked_at: checkedAt, ageSeconds };
       });
+      const index = await ensureCurrentIndex(store);
       if (flags.format === 'json') {
-        process.stdout.write(JSON.stringify({ database: { kind: store.kind, location: store.location }, sources: rows }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ database: { kind: store.kind, location: store.location }, index, sources: rows }, null, 2) + '\n');
         return;
       }
       process.stdout.write(`database: ${store.kind} ${store.location}\n`);
+      process.stdout.write(index.state === 'not-used' ? `advisory index: not used (${index.reason})\n` : `advisory index: ${index.path} (${index.state}${index.reason ? `: ${index.reason}` : ''})\n`);
       if (rows.length === 0) process.stdout.write('no advisory data imported yet: run `portcullis db update` (public feeds) or `portcullis db import <file|dir|url>`\n');
       for (const r of rows) {
         const imported = formatAge(now - r.imported_at.getTime());
@@ -133,7 +141,7 @@ export function dbCommand(): Command {
   upd.action(async (flags: SourceFlags & { from?: string; defaultSources?: boolean; mirror?: string }) => {
     const progress = createFeedProgress({ quiet: !!flags.quiet });
     if (flags.mirror) checkMirror(flags.mirror);
-    await withStore(flags, async (store) => {
+    await withStoreChanging(flags, async (store) => {
       if (flags.from) {
         progress.start(isUrl(flags.from) ? redactUrl(flags.from) : flags.from);
         printReports(await importInput(store, flags.from, { ...importOptions(flags, progress), mirror: true }), flags, progress);

@@ -6,10 +6,11 @@ import { analyseTarget, type AnalysedTarget } from '../scan/catalog-target.js';
 import { filterFindings, parseSeverities } from '../vulndb/filter.js';
 import { matchCatalog, releaseOf, type MatchResult } from '../vulndb/match.js';
 import { SEVERITIES } from '../vulndb/severity.js';
-import { loadIndexFor } from '../vulndb/store-index.js';
+import { loadIndexFrom } from '../vulndb/store-index.js';
+import { advisorySourceFrom } from './advisory-source.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { writeOutput } from './output.js';
-import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
+import { addStoreOptions, type StoreFlags } from './store-options.js';
 import { TOOL_VERSION } from './version.js';
 
 interface DiffFlags extends ImageFlags, StoreFlags {
@@ -74,10 +75,10 @@ The JSON report (--format json) is described in docs/diff-report.md (kind "portc
 
     let matches: { before: MatchResult; after: MatchResult } | undefined;
     if (flags.vuln) {
-      const store = await openStoreFrom(flags);
+      const store = await advisorySourceFrom(flags);
       try {
         const match = async (t: AnalysedTarget): Promise<MatchResult> => {
-          const m = matchCatalog(t.result, await loadIndexFor(store, t.result, releaseOf(t.result)));
+          const m = matchCatalog(t.result, await loadIndexFrom(store.data, t.result, releaseOf(t.result)));
           return { findings: filterFindings(m.findings, { severities }), notes: m.notes };
         };
         matches = { before: await match(before), after: await match(after) };

@@ -11,11 +11,12 @@ import { readSbom } from '../sbom/read.js';
 import { filterFindings, loadIgnoreFile, parseSeverities } from '../vulndb/filter.js';
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
 import { SEVERITIES } from '../vulndb/severity.js';
-import { loadIndexFor } from '../vulndb/store-index.js';
-import { loadDataPresence, loadSourceTimes } from '../vulndb/coverage-store.js';
+import { loadIndexFrom } from '../vulndb/store-index.js';
+import { dataPresenceOf } from '../vulndb/coverage.js';
 import { DEFAULT_MAX_AGE_DAYS, tryParseMaxAge } from '../vulndb/freshness.js';
 import { checkAdvisoryData, type AdvisoryCheck } from '../scan/advisory-check.js';
 import { applyVex, loadVexFile } from '../vulndb/vex.js';
+import { advisorySourceFrom } from './advisory-source.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { addPushOptions, checkPushFlags, pushFromScan, type PushFlags } from './push.js';
 import { scanConfigCommand } from './scan-config.js';
@@ -23,7 +24,7 @@ import { runImageConfigScan, wantsImageConfig } from './scan-image-config.js';
 import { catalogersFor, filterSecrets, parseScanners, renderSecretsOnly } from './scanners.js';
 import { writeOutput } from './output.js';
 import { createProgress } from './progress.js';
-import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
+import { addStoreOptions, type StoreFlags } from './store-options.js';
 import { TOOL_VERSION } from './version.js';
 
 interface ScanFlags extends ImageFlags, StoreFlags, PushFlags {
@@ -119,8 +120,8 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
       throw new PortcullisError({ code: 'USAGE', message: `Invalid --db-max-age "${flags.dbMaxAge}"`, hint: 'Use a number of days (e.g. 7, or 0.5); 0 turns the warning off.' });
     let result: CatalogResult;
     let secretScan: SecretScanResult | undefined;
-    // The advisory store opens while the layers are read: the embedded database's start-up overlaps the walk.
-    const storeOpening = scanners.vuln ? openStoreFrom(flags) : undefined;
+    // Advisory data opens while the layers are read (the index file; the database only to (re)build it or on PostgreSQL).
+    const storeOpening = scanners.vuln ? advisorySourceFrom(flags) : undefined;
     storeOpening?.catch(() => undefined);
     try {
       if (kind === 'sbom') result = readSbom(target);
@@ -169,8 +170,8 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     let match;
     let check: AdvisoryCheck;
     try {
-      const index = await loadIndexFor(store, result, releaseOf(result));
-      check = checkAdvisoryData(result, await loadDataPresence(store, result, index), await loadSourceTimes(store), { allowEmpty: !!flags.allowEmptyDb, maxAgeDays });
+      const index = await loadIndexFrom(store.data, result, releaseOf(result));
+      check = checkAdvisoryData(result, dataPresenceOf(await store.data.coverage(), index), await store.data.sourceTimes(), { allowEmpty: !!flags.allowEmptyDb, maxAgeDays });
       match = matchCatalog(result, index);
       match.notes.push(...check.notes);
     } finally {

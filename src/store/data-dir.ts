@@ -6,6 +6,7 @@
  * a database created among someone else's files.
  */
 import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PortcullisError } from '../core/errors.js';
 
@@ -105,4 +106,10 @@ export function writeMarker(dir: string): void {
   } catch {
     // Already there, or a read-only moment: the PostgreSQL layout still identifies the directory.
   }
+}
+
+/** Where the embedded store lives by default (no database code here: cheap to import). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PORTCULLIS_DATA_DIR) return env.PORTCULLIS_DATA_DIR;
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'portcullis', 'db');
 }

@@ -4,13 +4,11 @@
  * under an advisory lock, so several processes may start at once on PostgreSQL. An embedded data
  * directory is checked first (data-dir.ts) and owned by one process at a time (lock.ts).
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkDatabaseUrl, redactDatabaseUrl } from './database-url.js';
-import { prepareDataDir, writeMarker } from './data-dir.js';
+import { defaultDataDir, prepareDataDir, writeMarker } from './data-dir.js';
 import { acquireStoreLock, type StoreLock } from './lock.js';
 import type { Database } from './schema.js';
 import { storeWorkerUrl } from './worker-pool.js';
@@ -32,10 +30,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PORTCULLIS_DATA_DIR) return env.PORTCULLIS_DATA_DIR;
-  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'portcullis', 'db');
-}
+export { defaultDataDir } from './data-dir.js';
 
 const MIGRATION_LOCK = 727274; // arbitrary, fixed: serialises migrations across processes
 

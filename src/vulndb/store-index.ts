@@ -1,17 +1,70 @@
-/** Loads from the store exactly the advisories a catalog can match, into a MemoryIndex. */
-import { sql } from 'kysely';
+/**
+ * Loads exactly the advisories a catalog can match into a MemoryIndex, through one data-access
+ * seam (`AdvisoryData`) with two implementations: SQL on the store (here) and the advisory index
+ * file (`index-file/`). Both return the same rows in the same order, so a scan's findings do not
+ * depend on which one answered.
+ */
+import type { SourceTimes } from './freshness.js';
 import type { CatalogResult } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import { MemoryIndex, osvEcosystemOf } from './match.js';
 import { normalisePackageName, type OsvRecord } from './osv.js';
-import type { FixState } from './types.js';
+import type { FixState, OsAdvisory } from './types.js';
 
 const ECOSYSTEMS: Record<string, string> = { npm: 'npm', pypi: 'pypi', golang: 'go', maven: 'maven', cargo: 'crates.io', gem: 'rubygems', composer: 'packagist' };
 const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
 
-export async function loadIndexFor(store: Store, result: CatalogResult, release: string | undefined): Promise<MemoryIndex> {
+export interface PackageKey {
+  /** As stored in `osv_packages.ecosystem`: the OSV ecosystem before `:`, lower case (`npm`, `debian`). */
+  ecosystem: string;
+  name: string;
+}
+
+/** Which advisory data the store holds (for "no data" notes and coverage checks). */
+export interface AdvisoryCoverage {
+  /** Distribution releases with OS advisories (Debian tracker, Alpine secdb). */
+  osReleases: { distro: string; release: string; advisories: number }[];
+  /** Ecosystems of OSV package entries (`npm`, `pypi`, `debian`, …) with their package count. */
+  osvPackageEcosystems: { ecosystem: string; packages: number }[];
+  /** Full OSV ecosystem names of the records, lower case (`debian:12`, `alpine:v3.19`, `npm`). */
+  osvEcosystems: string[];
+}
+
+/** The queries a scan asks of the advisory data. */
+export interface AdvisoryData {
+  /** Records that are not withdrawn with an entry for one of these packages: each once, by id (bytewise). */
+  osvRecords(keys: PackageKey[]): Promise<OsvRecord[]>;
+  /** Whether any record has an entry of this OS ecosystem release (`Debian:12`, or `Debian:12:…`). */
+  hasOsvEcosystem(osvEcosystem: string): Promise<boolean>;
+  /** A release's advisories for these source packages; one package's in import order. */
+  osAdvisories(distro: string, release: string, packages: string[]): Promise<OsAdvisory[]>;
+  hasRelease(distro: string, release: string): Promise<boolean>;
+  coverage(): Promise<AdvisoryCoverage>;
+  /** Import and last-check times of every source (for the stale-data warning). */
+  sourceTimes(): Promise<SourceTimes[]>;
+}
+
+export interface OsAdvisoryRow {
+  id: string;
+  distro: string;
+  release: string;
+  package: string;
+  state: string;
+  fixed_version: string | null;
+  severity: string | null;
+  description: string | null;
+  source: string;
+}
+
+/** One `os_advisories` row as the matcher sees it (empty optional columns are absent). */
+export function osAdvisoryOf(r: OsAdvisoryRow): OsAdvisory {
+  return { id: r.id, distro: r.distro, release: r.release, package: r.package, state: r.state as FixState, ...(r.fixed_version ? { fixedVersion: r.fixed_version } : {}), ...(r.severity ? { severity: r.severity } : {}), ...(r.description ? { description: r.description } : {}), source: r.source };
+}
+
+/** The advisories a catalog can match, from any `AdvisoryData`. */
+export async function loadIndexFrom(data: AdvisoryData, result: CatalogResult, release: string | undefined): Promise<MemoryIndex> {
   const index = new MemoryIndex();
-  const langKeys = new Map<string, { ecosystem: string; name: string }>();
+  const langKeys = new Map<string, PackageKey>();
   for (const p of result.packages) {
     const eco = ECOSYSTEMS[p.type];
     if (!eco) continue;
@@ -23,28 +76,21 @@ export async function loadIndexFor(store: Store, result: CatalogResult, release:
     const base = osvEco.split(':')[0]!.toLowerCase();
     for (const p of result.packages) if (OS_TYPES.has(p.type)) langKeys.set(`${base}|${p.source?.name ?? p.name}`, { ecosystem: base, name: p.source?.name ?? p.name });
     // Whether this release has OSV data at all (so "no data" is said only when it is true).
-    const any = await sql<{ one: number }>`select 1 as one from osv_advisories a where a.id in (select advisory_id from osv_packages where ecosystem = ${base})
-      and exists (select 1 from jsonb_array_elements(a.record->'affected') x where lower(x->'package'->>'ecosystem') = lower(${osvEco}) or lower(x->'package'->>'ecosystem') like lower(${osvEco + ':%'})) limit 1`.execute(store.db);
-    if (any.rows.length > 0) index.markOsvEcosystem(osvEco);
+    if (await data.hasOsvEcosystem(osvEco)) index.markOsvEcosystem(osvEco);
   }
   const names = [...langKeys.values()];
-  if (names.length > 0) {
-    const rows = await sql<{ record: unknown }>`select a.record from osv_advisories a
-      where not a.withdrawn and a.id in (
-        select p.advisory_id from osv_packages p
-        join jsonb_to_recordset(${JSON.stringify(names)}::jsonb) as k(ecosystem text, name text)
-          on p.ecosystem = k.ecosystem and p.name = k.name)`.execute(store.db);
-    index.addOsv(rows.rows.map((r) => (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as OsvRecord));
-  }
+  if (names.length > 0) index.addOsv(await data.osvRecords(names));
   const distro = result.os?.id;
   if (distro && release) {
     const sources = [...new Set(result.packages.filter((p) => OS_TYPES.has(p.type)).map((p) => p.source?.name ?? p.name))];
-    for (let i = 0; i < sources.length; i += 1000) {
-      const rows = await store.db.selectFrom('os_advisories').selectAll().where('distro', '=', distro).where('release', '=', release).where('package', 'in', sources.slice(i, i + 1000)).execute();
-      index.addOs(rows.map((r) => ({ id: r.id, distro: r.distro, release: r.release, package: r.package, state: r.state as FixState, ...(r.fixed_version ? { fixedVersion: r.fixed_version } : {}), ...(r.severity ? { severity: r.severity } : {}), ...(r.description ? { description: r.description } : {}), source: r.source })));
-    }
-    const any = await store.db.selectFrom('os_advisories').select('seq').where('distro', '=', distro).where('release', '=', release).limit(1).executeTakeFirst();
-    if (any) index.markRelease(distro, release);
+    index.addOs(await data.osAdvisories(distro, release, sources));
+    if (await data.hasRelease(distro, release)) index.markRelease(distro, release);
   }
   return index;
+}
+
+/** The advisories a catalog can match, queried from the store (the SQL side loads only when used). */
+export async function loadIndexFor(store: Store, result: CatalogResult, release: string | undefined): Promise<MemoryIndex> {
+  const { storeAdvisoryData } = await import('./store-data.js');
+  return loadIndexFrom(storeAdvisoryData(store), result, release);
 }
