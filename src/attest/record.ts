@@ -17,7 +17,8 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { PortcullisError } from '../core/errors.js';
-import { pushDispatcher, type PushTls } from '../scan/push.js';
+import { parseJsonText, pushDispatcher, tlsError, type PushTls } from '../scan/push.js';
+import { sendWithRetry, type RetryPolicy } from '../scan/push-retry.js';
 
 export const SIGNATURES_NOTE_ID = 'portcullis-signatures';
 export const ATTESTATIONS_NOTE_ID = 'portcullis-attestations';
@@ -73,47 +74,83 @@ export function attestationOccurrence(e: AttestationEvidence, noteName: string):
       serializedPayload: e.payload.toString('base64'),
       signatures: [{ signature: e.signature.toString('base64'), publicKeyId: e.publicKeyId }],
     },
-    ...(e.envelope ? { envelope: { payload: e.envelope.payload, payloadType: e.envelope.payloadType, signatures: e.envelope.signatures.map((s) => ({ sig: s.sig, keyid: s.keyid ?? '' })) } } : {}),
+    ...(e.envelope
+      ? {
+          envelope: {
+            payload: e.envelope.payload,
+            payloadType: e.envelope.payloadType,
+            signatures: e.envelope.signatures.map((s) => ({ sig: s.sig, keyid: s.keyid ?? '' })),
+          },
+        }
+      : {}),
   };
 }
 
-const MAX_ATTEMPTS = 4;
-const MAX_RETRY_WAIT_MS = 10_000;
+/** Retries of a 429/503 (Retry-After honoured), the same policy as `scan --push` but shorter. */
+const RETRY: RetryPolicy = { attempts: 4, maxWaitMs: 10_000, baseDelayMs: 250 };
 
-async function call(d: Dispatcher, base: URL, t: RecordTarget, method: 'GET' | 'POST', path: string, body?: Json): Promise<{ status: number; json: Json }> {
+async function call(
+  d: Dispatcher,
+  base: URL,
+  t: RecordTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: Json,
+): Promise<{ status: number; json: Json }> {
   const target = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
-  for (let attempt = 1; ; attempt++) {
-    let res;
-    try {
-      res = await request(target, { method, dispatcher: d, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(t.token ? { authorization: `Bearer ${t.token}` } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    } catch (err) {
-      if (err instanceof PortcullisError) throw err;
-      const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
-      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) throw new PortcullisError({ code: 'TLS_UNTRUSTED', message: `The metadata server's TLS certificate is not trusted (${code})`, hint: 'Pin it with --push-fingerprint SHA256 (the server prints it), trust its CA with --push-ca FILE, or (tests only) --push-insecure.', cause: err });
-      throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Cannot reach the metadata server at ${base.origin}: ${code || (err as Error).message}`, cause: err });
-    }
-    const text = await res.body.text();
-    let json: Json = {};
-    try {
-      json = text ? (JSON.parse(text) as Json) : {};
-    } catch {
-      json = {};
-    }
-    if ((res.statusCode === 429 || res.statusCode === 503) && attempt < MAX_ATTEMPTS) {
-      const ra = Number(res.headers['retry-after']);
-      await new Promise((r) => setTimeout(r, Math.min(Number.isFinite(ra) && ra >= 0 ? ra * 1000 : 250 * 2 ** attempt, MAX_RETRY_WAIT_MS)));
-      continue;
-    }
-    return { status: res.statusCode, json };
+  let res;
+  try {
+    ({ res } = await sendWithRetry(
+      () =>
+        request(target, {
+          method,
+          dispatcher: d,
+          headers: {
+            ...(body ? { 'content-type': 'application/json' } : {}),
+            ...(t.token ? { authorization: `Bearer ${t.token}` } : {}),
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        }),
+      RETRY,
+    ));
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
+    throw (
+      tlsError(err) ??
+      new PortcullisError({
+        code: 'NETWORK_ERROR',
+        message: `Cannot reach the metadata server at ${base.origin}: ${code || (err as Error).message}`,
+        cause: err,
+      })
+    );
   }
+  return { status: res.statusCode, json: parseJsonText(await res.body.text()) };
 }
 
 function failure(status: number, json: Json, what: string): PortcullisError {
   const message = ((json.error as Json | undefined)?.message as string | undefined) ?? `HTTP ${status}`;
-  if (status === 401) return new PortcullisError({ code: 'AUTH_FAILED', message: `The metadata server refused the token: ${message}`, hint: 'Pass a valid token with --push-token or PORTCULLIS_TOKEN.' });
-  if (status === 403) return new PortcullisError({ code: 'PERMISSION_DENIED', message: `The metadata server denied ${what}: ${message}`, hint: 'The token needs the writer role on --push-project (and on --push-notes-project when the note is missing there).' });
-  if (status === 429) return new PortcullisError({ code: 'RATE_LIMITED', message: `The metadata server kept answering 429 for ${what}`, hint: 'Try again later.' });
-  return new PortcullisError({ code: 'PUSH_FAILED', message: `The metadata server answered ${status} for ${what}: ${message}` });
+  if (status === 401)
+    return new PortcullisError({
+      code: 'AUTH_FAILED',
+      message: `The metadata server refused the token: ${message}`,
+      hint: 'Pass a valid token with --push-token or PORTCULLIS_TOKEN.',
+    });
+  if (status === 403)
+    return new PortcullisError({
+      code: 'PERMISSION_DENIED',
+      message: `The metadata server denied ${what}: ${message}`,
+      hint: 'The token needs the writer role on --push-project (and on --push-notes-project when the note is missing there).',
+    });
+  if (status === 429)
+    return new PortcullisError({
+      code: 'RATE_LIMITED',
+      message: `The metadata server kept answering 429 for ${what}`,
+      hint: 'Try again later.',
+    });
+  return new PortcullisError({
+    code: 'PUSH_FAILED',
+    message: `The metadata server answered ${status} for ${what}: ${message}`,
+  });
 }
 
 /** Records one signature or attestation as an ATTESTATION occurrence (creating its note when missing). */
@@ -122,26 +159,69 @@ export async function recordAttestation(t: RecordTarget, e: AttestationEvidence)
   try {
     base = new URL(t.url);
   } catch (err) {
-    throw new PortcullisError({ code: 'USAGE', message: `Invalid --push URL "${t.url}"`, hint: 'The metadata server, e.g. https://metadata.example:8443.', cause: err });
+    throw new PortcullisError({
+      code: 'USAGE',
+      message: `Invalid --push URL "${t.url}"`,
+      hint: 'The metadata server, e.g. https://metadata.example:8443.',
+      cause: err,
+    });
   }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new PortcullisError({ code: 'USAGE', message: `Invalid --push URL "${t.url}": use https:// (or http:// for a loopback test server)` });
+  if (base.protocol !== 'https:' && base.protocol !== 'http:')
+    throw new PortcullisError({
+      code: 'USAGE',
+      message: `Invalid --push URL "${t.url}": use https:// (or http:// for a loopback test server)`,
+    });
   const notesProject = t.notesProject ?? t.project;
   const noteId = e.purpose === 'signature' ? SIGNATURES_NOTE_ID : ATTESTATIONS_NOTE_ID;
   const noteName = `projects/${notesProject}/notes/${noteId}`;
   const d = pushDispatcher(t.tls, t.timeoutMs);
   try {
-    const note = { kind: 'ATTESTATION', shortDescription: e.purpose === 'signature' ? 'Image signatures made by portcullis sign' : 'Image attestations made by portcullis attest', attestation: { hint: { humanReadableName: noteId } } };
-    const n = await call(d, base, t, 'POST', `/v1/projects/${encodeURIComponent(notesProject)}/notes?noteId=${noteId}`, note);
+    const note = {
+      kind: 'ATTESTATION',
+      shortDescription:
+        e.purpose === 'signature'
+          ? 'Image signatures made by portcullis sign'
+          : 'Image attestations made by portcullis attest',
+      attestation: { hint: { humanReadableName: noteId } },
+    };
+    const n = await call(
+      d,
+      base,
+      t,
+      'POST',
+      `/v1/projects/${encodeURIComponent(notesProject)}/notes?noteId=${noteId}`,
+      note,
+    );
     if (n.status !== 200 && n.status !== 409) throw failure(n.status, n.json, `creating note ${noteName}`);
     const occurrence = attestationOccurrence(e, noteName);
     const filter = `kind="ATTESTATION" AND resourceUri="${e.resourceUri}" AND noteName="${noteName}"`;
-    const existing = await call(d, base, t, 'GET', `/v1/projects/${encodeURIComponent(t.project)}/occurrences?pageSize=1000&filter=${encodeURIComponent(filter)}`);
+    const existing = await call(
+      d,
+      base,
+      t,
+      'GET',
+      `/v1/projects/${encodeURIComponent(t.project)}/occurrences?pageSize=1000&filter=${encodeURIComponent(filter)}`,
+    );
     if (existing.status === 200) {
       const payload = (occurrence.attestation as Json).serializedPayload;
-      const same = ((existing.json.occurrences as Json[] | undefined) ?? []).find((o) => (o.attestation as Json | undefined)?.serializedPayload === payload && ((o.attestation as Json).signatures as Json[] | undefined)?.some((s) => s.publicKeyId === e.publicKeyId));
-      if (same) return { occurrence: String(same.name), noteName, resourceUri: e.resourceUri, created: false };
+      const same = ((existing.json.occurrences as Json[] | undefined) ?? []).find(
+        (o) =>
+          (o.attestation as Json | undefined)?.serializedPayload === payload &&
+          ((o.attestation as Json).signatures as Json[] | undefined)?.some(
+            (s) => s.publicKeyId === e.publicKeyId,
+          ),
+      );
+      if (same)
+        return { occurrence: String(same.name), noteName, resourceUri: e.resourceUri, created: false };
     }
-    const o = await call(d, base, t, 'POST', `/v1/projects/${encodeURIComponent(t.project)}/occurrences`, occurrence);
+    const o = await call(
+      d,
+      base,
+      t,
+      'POST',
+      `/v1/projects/${encodeURIComponent(t.project)}/occurrences`,
+      occurrence,
+    );
     if (o.status !== 200) throw failure(o.status, o.json, `recording the ${e.purpose} on ${e.resourceUri}`);
     return { occurrence: String(o.json.name), noteName, resourceUri: e.resourceUri, created: true };
   } finally {

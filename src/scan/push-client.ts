@@ -87,6 +87,16 @@ export function pushDispatcher(tls: PushTls = {}, timeoutMs = 120_000): Dispatch
   return new Agent({ connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 }
 
+/** A response body as a JSON object; {} when empty or not JSON (the status then tells what happened). */
+export function parseJsonText(text: string): Json {
+  try {
+    const v: unknown = text ? JSON.parse(text) : {};
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function tlsError(err: unknown): PortcullisError | undefined {
   const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
   if (err instanceof PortcullisError) return err;
@@ -152,12 +162,7 @@ export async function pushScan(record: ScanRecord, opts: PushOptions): Promise<P
       );
     }
     const text = await res.body.text();
-    let json: Json = {};
-    try {
-      json = text ? (JSON.parse(text) as Json) : {};
-    } catch {
-      json = {};
-    }
+    const json = parseJsonText(text);
     if (res.statusCode === 200) return json as unknown as PushResult;
     const message = ((json.error as Json | undefined)?.message as string | undefined) ?? text.slice(0, 200);
     if (res.statusCode === 401)
