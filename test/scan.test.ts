@@ -140,9 +140,11 @@ describe('interrupted import', () => {
       if (done) continue; // finished before the kill: try earlier
       child.kill('SIGKILL');
       await exited;
-      killed++;
       const st = JSON.parse(cli(['db', 'status', '--data-dir', db, '--format', 'json']).stdout);
       expect(st.sources).toHaveLength(1);
+      // Killed after the commit (while the advisory index was written): all new, never a mixture; try earlier.
+      if (st.sources[0].records === 60_000) continue;
+      killed++;
       expect(st.sources[0].records).toBe(200);
       const proj = join(work, `proj-${fraction}`);
       mkdirSync(proj);

@@ -12,7 +12,7 @@ import { filterFindings, loadIgnoreFile, parseSeverities } from '../vulndb/filte
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
 import { SEVERITIES } from '../vulndb/severity.js';
 import { loadIndexFrom } from '../vulndb/store-index.js';
-import { dataPresenceOf } from '../vulndb/coverage.js';
+import { dataPresenceOf, languageEcosystemsOf } from '../vulndb/coverage.js';
 import { DEFAULT_MAX_AGE_DAYS, tryParseMaxAge } from '../vulndb/freshness.js';
 import { checkAdvisoryData, type AdvisoryCheck } from '../scan/advisory-check.js';
 import { applyVex, loadVexFile } from '../vulndb/vex.js';
@@ -171,7 +171,7 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
     let check: AdvisoryCheck;
     try {
       const index = await loadIndexFrom(store.data, result, releaseOf(result));
-      check = checkAdvisoryData(result, dataPresenceOf(await store.data.coverage(), index), await store.data.sourceTimes(), { allowEmpty: !!flags.allowEmptyDb, maxAgeDays });
+      check = checkAdvisoryData(result, dataPresenceOf(await store.data.languagesWithData(languageEcosystemsOf(result)), index), await store.data.sourceTimes(), { allowEmpty: !!flags.allowEmptyDb, maxAgeDays });
       match = matchCatalog(result, index);
       match.notes.push(...check.notes);
     } finally {

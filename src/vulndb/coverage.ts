@@ -111,17 +111,13 @@ export function uncoveredLine(c: Coverage): string | undefined {
   return `Not checked: ${[...part('no-data', 'no advisory data'), ...part('release-unknown', 'OS release unknown')].join('; ')}`;
 }
 
-/**
- * Data presence from the advisory data's coverage (index file or store): language ecosystems from
- * the OSV package entries (kept lower-cased, `pypi`, `crates.io`), OS data from the loaded index.
- */
+/** Data presence from the language ecosystems that have data and the loaded index's OS data. */
 export function dataPresenceOf(
-  coverage: { osvPackageEcosystems: { ecosystem: string }[] },
+  languages: ReadonlySet<string>,
   index: { hasOsData(distro: string, release: string): boolean; hasOsvData(ecosystem: string): boolean },
 ): DataPresence {
-  const langs = new Set(coverage.osvPackageEcosystems.map((e) => e.ecosystem.toLowerCase()));
   return {
-    hasLanguageData: (eco) => langs.has(eco.toLowerCase()),
+    hasLanguageData: (eco) => languages.has(eco),
     hasOsData: (distro, release) => index.hasOsData(distro, release),
     hasOsvData: (eco) => index.hasOsvData(eco),
   };

@@ -45,6 +45,15 @@ export function storeAdvisoryData(store: Store): AdvisoryData {
     },
     coverage: () => storeCoverage(store),
     sourceTimes: () => loadSourceTimes(store),
+    async languagesWithData(ecosystems) {
+      const present = new Set<string>();
+      for (const eco of ecosystems) {
+        // osv_packages keys ecosystems by their lower-cased base name (`pypi`, `crates.io`): one indexed look-up each.
+        const row = await store.db.selectFrom('osv_packages').select('advisory_id').where('ecosystem', '=', eco.toLowerCase()).limit(1).executeTakeFirst();
+        if (row) present.add(eco);
+      }
+      return present;
+    },
   };
 }
 

@@ -40,6 +40,8 @@ export interface AdvisoryData {
   osAdvisories(distro: string, release: string, packages: string[]): Promise<OsAdvisory[]>;
   hasRelease(distro: string, release: string): Promise<boolean>;
   coverage(): Promise<AdvisoryCoverage>;
+  /** Which of these OSV ecosystems (spelled as OSV does: `npm`, `PyPI`) have package entries; cheap (no whole-table pass). */
+  languagesWithData(ecosystems: string[]): Promise<Set<string>>;
   /** Import and last-check times of every source (for the stale-data warning). */
   sourceTimes(): Promise<SourceTimes[]>;
 }

@@ -159,6 +159,11 @@ export class AdvisoryIndexFile implements AdvisoryData {
     return this.header.coverage;
   }
 
+  async languagesWithData(ecosystems: string[]): Promise<Set<string>> {
+    const have = new Set(this.header.coverage.osvPackageEcosystems.map((e) => e.ecosystem.toLowerCase()));
+    return new Set(ecosystems.filter((e) => have.has(e.toLowerCase())));
+  }
+
   async sourceTimes(): Promise<SourceTimes[]> {
     return (this.header.sources ?? []).map((t) => ({ id: t.id, importedAt: new Date(t.importedAt), checkedAt: t.checkedAt ? new Date(t.checkedAt) : null }));
   }
