@@ -14,7 +14,7 @@ import { evaluateCompliance } from '../src/checks/compliance/evaluate.js';
 import { CIS_K8S, FRAMEWORKS } from '../src/checks/compliance/frameworks.js';
 import { scanConfig } from '../src/checks/config-scan.js';
 import { builtRuleSets, ruleIdsOf, RULE_SETS } from '../src/checks/rule-sets.js';
-import type { ConfigFinding } from '../src/checks/types.js';
+import type { ConfigFinding } from '../src/core/config-finding.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');

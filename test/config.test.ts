@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanConfig } from '../src/checks/config-scan.js';
 import { loadManifestText } from '../src/checks/k8s/load.js';
 import { parsePssVersion } from '../src/checks/k8s/pss/version.js';
-import type { ConfigFinding } from '../src/checks/types.js';
+import type { ConfigFinding } from '../src/core/config-finding.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');

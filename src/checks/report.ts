@@ -5,7 +5,9 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleDefinition } from './rule-sets.js';
-import { CONFIG_SEVERITIES, type ConfigFinding, type ConfigObjectRef, type ConfigScanResult, type ConfigSeverity } from './types.js';
+import type { ConfigScanResult } from './types.js';
+import type { ConfigFinding, ConfigObjectRef } from '../core/config-finding.js';
+import { SEVERITIES, type Severity } from '../core/severity.js';
 
 export interface ConfigRenderOptions {
   toolVersion: string;
@@ -14,10 +16,10 @@ export interface ConfigRenderOptions {
   scan?: Record<string, unknown>;
 }
 
-const SEVERITY_ORDER = [...CONFIG_SEVERITIES].reverse();
+const SEVERITY_ORDER = [...SEVERITIES].reverse();
 
-function summary(findings: readonly ConfigFinding[]): Record<ConfigSeverity, number> {
-  const s = Object.fromEntries(CONFIG_SEVERITIES.map((k) => [k, 0])) as Record<ConfigSeverity, number>;
+function summary(findings: readonly ConfigFinding[]): Record<Severity, number> {
+  const s = Object.fromEntries(SEVERITIES.map((k) => [k, 0])) as Record<Severity, number>;
   for (const f of findings) s[f.severity]++;
   return s;
 }
@@ -97,8 +99,8 @@ export function artifactUri(file: string): string {
   return file.split(sep).join('/').replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
 }
 
-const SARIF_LEVEL: Record<ConfigSeverity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
-const SECURITY_SEVERITY: Record<ConfigSeverity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
+const SARIF_LEVEL: Record<Severity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+const SECURITY_SEVERITY: Record<Severity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
 
 export function renderConfigSarif(r: ConfigScanResult, opts: ConfigRenderOptions): string {
   const rules = new Map<string, object>();

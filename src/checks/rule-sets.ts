@@ -2,7 +2,7 @@
  * The configuration rule sets, in one table. `scan config --rules` names these; each lists its
  * rule ids (for `--compliance`: a control is assessed only when one of its rules ran).
  */
-import type { ConfigFinding, ConfigUnknown } from './types.js';
+import type { ConfigUnknown } from './types.js';
 import type { RuleDef } from './rule.js';
 import type { LoadResult } from './k8s/load.js';
 import type { Policy } from './k8s/namespaces.js';
@@ -18,6 +18,7 @@ import { DOCKERFILE_RULES } from './dockerfile/rules.js';
 import { customFindings } from './custom/evaluate.js';
 import type { CustomRule } from './custom/load.js';
 import { IMAGE_RULES } from './image/rules.js';
+import type { ConfigFinding } from '../core/config-finding.js';
 
 export interface RuleSetContext {
   load: LoadResult;

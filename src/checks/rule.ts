@@ -4,14 +4,14 @@
  * function next to the definition; the evaluator that turns results into findings is written once
  * per input kind (`k8s/_finding.ts`, `dockerfile/`, `image/`).
  */
-import type { ConfigSeverity } from './types.js';
+import type { Severity } from '../core/severity.js';
 
 export interface RuleDef {
   /** Stable id `<rule set>/<kebab-name>`, e.g. `hardening/run-as-non-root`. */
   id: string;
   title: string;
   /** Default severity; a result may raise or lower it (a Docker Hub image is a warning). */
-  severity: ConfigSeverity;
+  severity: Severity;
   /** Why it matters. */
   rationale: string;
   /** What to change. */
@@ -22,10 +22,4 @@ export interface RuleDef {
    * template (see `k8s/workloads.ts`). Cross-object rules list the kind they report on.
    */
   kinds: readonly string[];
-}
-
-const ORDER: Readonly<Record<ConfigSeverity, number>> = { UNKNOWN: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
-
-export function maxSeverity(a: ConfigSeverity, b: ConfigSeverity): ConfigSeverity {
-  return ORDER[a] >= ORDER[b] ? a : b;
 }

@@ -4,14 +4,15 @@ import { PortcullisError } from '../core/errors.js';
 import { diffImages, isRegression, renderDiffJson, renderDiffTable } from '../diff/index.js';
 import { analyseTarget, type AnalysedTarget } from '../scan/catalog-target.js';
 import { filterFindings, parseSeverities } from '../vulndb/filter.js';
-import { matchCatalog, releaseOf, type MatchResult } from '../vulndb/match.js';
-import { SEVERITIES } from '../vulndb/severity.js';
+import { matchCatalog, releaseOf } from '../vulndb/match.js';
+import { SEVERITIES } from '../core/severity.js';
 import { loadIndexFrom } from '../vulndb/store-index.js';
 import { advisorySourceFrom } from './advisory-source.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { writeOutput } from './output.js';
 import { addStoreOptions, type StoreFlags } from './store-options.js';
 import { TOOL_VERSION } from './version.js';
+import type { MatchResult } from '../core/vulnerability.js';
 
 interface DiffFlags extends ImageFlags, StoreFlags {
   format: string;

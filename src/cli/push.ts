@@ -11,7 +11,7 @@ import {
   pushScan,
   type PushResult,
 } from '../scan/push.js';
-import type { Finding } from '../vulndb/match.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
 
 export interface PushFlags {
   push?: string;
@@ -95,7 +95,7 @@ export async function pushFromScan(
   flags: PushFlags,
   scan: {
     result: CatalogResult;
-    findings: Finding[];
+    findings: VulnerabilityFinding[];
     coverage: string[];
     toolVersion: string;
     quiet?: boolean;

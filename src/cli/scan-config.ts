@@ -10,7 +10,7 @@ import { maxPolicyVersion } from '../checks/k8s/pss/evaluate.js';
 import { formatPssVersion, parsePssVersion } from '../checks/k8s/pss/version.js';
 import { renderConfigJsonChunks, renderConfigSarif, renderConfigTable } from '../checks/report.js';
 import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
-import { CONFIG_SEVERITIES } from '../checks/types.js';
+import { SEVERITIES } from '../core/severity.js';
 import { PortcullisError } from '../core/errors.js';
 import { parseSeverities } from '../vulndb/filter.js';
 import { writeOutput, writeOutputChunks } from './output.js';
@@ -70,7 +70,7 @@ export function scanConfigCommand(): Command {
     .argument('<path...>', 'manifest files, Dockerfiles, directories (searched for .yaml/.yml/.json and Dockerfile, Dockerfile.*, *.Dockerfile) or - for stdin')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--severity <list>', `severities to report (${CONFIG_SEVERITIES.join(',')})`, CONFIG_SEVERITIES.join(','))
+    .option('--severity <list>', `severities to report (${SEVERITIES.join(',')})`, SEVERITIES.join(','))
     .option('--exit-code <n>', 'exit status when findings (or unreadable inputs) are reported', '0')
     .option('--rules <list>', `rule sets: ${RULE_SETS.map((r) => r.name).join(',')} (default: all)`)
     .option('--trusted-registries <list>', 'registries (or repository prefixes) images may come from; others are findings (default: Docker Hub images are a warning)')

@@ -5,7 +5,7 @@
  */
 import { scanImageConfig } from '../checks/image/evaluate.js';
 import { renderConfigJson, renderConfigSarif, renderConfigTable } from '../checks/report.js';
-import { CONFIG_SEVERITIES } from '../checks/types.js';
+import { parseSeverityList } from '../core/severity.js';
 import { PortcullisError } from '../core/errors.js';
 import { analyseTarget } from '../scan/catalog-target.js';
 import { imageOptionsFrom, type ImageFlags } from './image-options.js';
@@ -24,8 +24,7 @@ export async function runImageConfigScan(opts: { kind: string; target: string; f
   if (others.length) throw new PortcullisError({ code: 'USAGE', message: `Scanner "config" runs alone, not with ${others.map((s) => `"${s}"`).join(', ')}`, hint: 'Run scan image once with --scanners config and once with the other scanners.' });
   if (kind !== 'image' && kind !== 'rootfs') throw new PortcullisError({ code: 'USAGE', message: `Scanner "config" checks images and root filesystems, not ${kind} targets`, hint: 'Use scan image or scan rootfs with --scanners config; for manifests and Dockerfiles use scan config.' });
   if (!['table', 'json', 'sarif'].includes(flags.format)) throw new PortcullisError({ code: 'USAGE', message: `--format ${flags.format} cannot carry configuration findings`, hint: 'Use --format table, json or sarif with --scanners config.' });
-  const severities = flags.severity.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-  for (const s of severities) if (!(CONFIG_SEVERITIES as readonly string[]).includes(s)) throw new PortcullisError({ code: 'USAGE', message: `Unknown severity "${s}"`, hint: `Use a comma list of ${CONFIG_SEVERITIES.join(', ')}.` });
+  const severities = parseSeverityList(flags.severity);
   const exitCode = Number(flags.exitCode);
   if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
   const ref = kind === 'image' ? target : `rootfs:${target.replace(/^(rootfs|dir):/, '')}`;

@@ -10,7 +10,7 @@ import { collectSecrets, redactConfigSecrets, type SecretScanResult } from '../s
 import { readSbom } from '../sbom/read.js';
 import { filterFindings, loadIgnoreFile, parseSeverities } from '../vulndb/filter.js';
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
-import { SEVERITIES } from '../vulndb/severity.js';
+import { SEVERITIES } from '../core/severity.js';
 import { loadIndexFrom } from '../vulndb/store-index.js';
 import { dataPresenceOf, languageEcosystemsOf } from '../vulndb/coverage.js';
 import { DEFAULT_MAX_AGE_DAYS, tryParseMaxAge } from '../vulndb/freshness.js';

@@ -7,7 +7,7 @@ import type { Cataloger } from '../catalog/types.js';
 import { PortcullisError } from '../core/errors.js';
 import { renderSecretJson, renderSecretSarif, renderSecretTable, type SecretRenderOptions, type SecretReportInput } from '../report/secrets.js';
 import { SECRET_CATALOGER } from '../scan/secrets.js';
-import type { SecretFinding } from '../secrets/types.js';
+import type { SecretFinding } from '../core/secret-finding.js';
 import type { IgnoreRule } from '../vulndb/filter.js';
 
 export const SCANNERS = ['vuln', 'secret'] as const;

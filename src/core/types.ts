@@ -1,6 +1,7 @@
 /**
  * Domain types shared by every module. Pure data: no IO here.
  */
+import type { PackageType } from './package-types.js';
 
 /** Where a layer sits in an image and how it got there. */
 export interface LayerInfo {
@@ -25,18 +26,6 @@ export interface Location {
   /** Compressed digest of that layer, when known. */
   layerDigest?: string;
 }
-
-export type PackageType =
-  | 'deb'
-  | 'apk'
-  | 'rpm'
-  | 'npm'
-  | 'pypi'
-  | 'golang'
-  | 'maven'
-  | 'cargo'
-  | 'gem'
-  | 'composer';
 
 /** One package found in an image or directory. */
 export interface Package {

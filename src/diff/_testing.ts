@@ -1,9 +1,10 @@
 /** Small builders for the diff's unit tests. */
 import { emptyLayerAnalysis, type LayerAnalysis, type LayerEntry } from '../catalog/layer-analysis.js';
 import { MergedView } from '../catalog/view.js';
-import type { CatalogResult, Package, PackageType } from '../core/types.js';
+import type { PackageType } from '../core/package-types.js';
+import type { CatalogResult, Package } from '../core/types.js';
 import type { AnalysedTarget } from '../scan/catalog-target.js';
-import type { Finding } from '../vulndb/match.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
 
 export function pkg(
   type: PackageType,
@@ -31,8 +32,8 @@ export function finding(
   packageName: string,
   id: string,
   installedVersion: string,
-  extra: Partial<Finding> = {},
-): Finding {
+  extra: Partial<VulnerabilityFinding> = {},
+): VulnerabilityFinding {
   return {
     id,
     aliases: [],

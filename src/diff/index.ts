@@ -7,7 +7,7 @@
  */
 import type { CatalogResult } from '../core/types.js';
 import type { AnalysedTarget } from '../scan/catalog-target.js';
-import type { MatchResult } from '../vulndb/match.js';
+import type { MatchResult } from '../core/vulnerability.js';
 import { countConfigChanges, diffConfig } from './config.js';
 import { diffFiles, isRiskyFileChange } from './files.js';
 import { diffPackages } from './packages.js';

@@ -3,9 +3,10 @@
  * target. Pure data, serialised as-is into the JSON report (kind `portcullis-diff`, schema version
  * 1, see docs/diff-report.md and src/report/schemas/portcullis-diff-v1.schema.json).
  */
-import type { ArtifactInfo, OsInfo, PackageType } from '../core/types.js';
-import type { FixState } from '../vulndb/types.js';
-import type { SeverityInfo } from '../vulndb/severity.js';
+import type { PackageType } from '../core/package-types.js';
+import type { ArtifactInfo, OsInfo } from '../core/types.js';
+import type { FixState } from '../core/vulnerability.js';
+import type { SeverityInfo } from '../core/severity.js';
 
 export const DIFF_SCHEMA_VERSION = 1;
 export const DIFF_KIND = 'portcullis-diff';

@@ -5,22 +5,22 @@
  * GHSA reported after are the same flaw.
  */
 import type { Package } from '../core/types.js';
-import type { Finding } from '../vulndb/match.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
 import type { VulnChange, VulnChangeKind, VulnDiff } from './types.js';
 
 export interface VulnDiffInput {
-  before: { packages: readonly Package[]; findings: readonly Finding[]; notes: readonly string[] };
-  after: { packages: readonly Package[]; findings: readonly Finding[]; notes: readonly string[] };
+  before: { packages: readonly Package[]; findings: readonly VulnerabilityFinding[]; notes: readonly string[] };
+  after: { packages: readonly Package[]; findings: readonly VulnerabilityFinding[]; notes: readonly string[] };
 }
 
 interface Flaw {
   ids: Set<string>;
-  first: Finding;
+  first: VulnerabilityFinding;
   versions: Set<string>;
 }
 
 /** One entry per (package type, name, flaw), merging instances and alias-linked findings. */
-function flawsOf(findings: readonly Finding[]): Map<string, Flaw[]> {
+function flawsOf(findings: readonly VulnerabilityFinding[]): Map<string, Flaw[]> {
   const byPkg = new Map<string, Flaw[]>();
   for (const f of findings) {
     const k = `${f.packageType}\u0000${f.packageName}`;
@@ -44,7 +44,7 @@ function versionsOf(packages: readonly Package[], type: string, name: string): s
 
 function entry(
   change: VulnChangeKind,
-  f: Finding,
+  f: VulnerabilityFinding,
   ids: Set<string>,
   before: string[],
   after: string[],

@@ -10,9 +10,9 @@ import type {
   Location,
   OsInfo,
   Package,
-  PackageType,
   Unknown,
 } from '../core/types.js';
+import type { PackageType } from '../core/package-types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

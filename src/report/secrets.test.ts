@@ -1,7 +1,7 @@
 /** Secret findings in table, JSON and SARIF, alone and inside the vulnerability report. */
 import { describe, expect, it } from 'vitest';
 import type { CatalogResult } from '../core/types.js';
-import type { SecretFinding } from '../secrets/types.js';
+import type { SecretFinding } from '../core/secret-finding.js';
 import { renderSecretJson, renderSecretSarif, renderSecretTable, secretSummary } from './secrets.js';
 import { validateSarif } from './validate-sarif.js';
 import { renderVulnJson, renderVulnSarif, renderVulnTable } from './vulns.js';

@@ -6,7 +6,8 @@
  */
 import pc from 'picocolors';
 import type { CatalogResult } from '../core/types.js';
-import { SECRET_SEVERITIES, type SecretFinding, type SecretSeverity, type SecretSkippedFile } from '../secrets/types.js';
+import { RATED_SEVERITIES, type RatedSeverity } from '../core/severity.js';
+import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
 
 export interface SecretReportInput {
   result: CatalogResult;
@@ -20,11 +21,11 @@ export interface SecretRenderOptions {
   color?: boolean;
 }
 
-const rank = (s: SecretSeverity) => SECRET_SEVERITIES.indexOf(s);
+const rank = (s: RatedSeverity) => RATED_SEVERITIES.indexOf(s);
 
 /** Counts per severity, highest first (`CRITICAL` … `LOW`). */
-export function secretSummary(secrets: readonly SecretFinding[]): Record<SecretSeverity, number> {
-  const out = Object.fromEntries([...SECRET_SEVERITIES].reverse().map((s) => [s, 0])) as Record<SecretSeverity, number>;
+export function secretSummary(secrets: readonly SecretFinding[]): Record<RatedSeverity, number> {
+  const out = Object.fromEntries([...RATED_SEVERITIES].reverse().map((s) => [s, 0])) as Record<RatedSeverity, number>;
   for (const f of secrets) out[f.severity]++;
   return out;
 }
@@ -38,7 +39,7 @@ function layerLabel(f: SecretFinding): string {
 /** The "Secrets" section of the table report. */
 export function secretTableLines(secrets: readonly SecretFinding[], skipped: readonly SecretSkippedFile[], color: boolean): string[] {
   const c = color ? pc : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, magenta: (s: string) => s };
-  const paint = (s: SecretSeverity) => (s === 'CRITICAL' ? c.magenta(s) : s === 'HIGH' ? c.red(s) : s === 'MEDIUM' ? c.yellow(s) : s);
+  const paint = (s: RatedSeverity) => (s === 'CRITICAL' ? c.magenta(s) : s === 'HIGH' ? c.red(s) : s === 'MEDIUM' ? c.yellow(s) : s);
   const out: string[] = [c.bold('Secrets'), ''];
   const groups = new Map<string, SecretFinding[]>();
   for (const f of secrets) {
@@ -54,7 +55,7 @@ export function secretTableLines(secrets: readonly SecretFinding[], skipped: rea
     const rows = list.map((f) => [f.ruleId, f.severity, String(f.line), f.match]);
     const w = head.map((h, i) => (i === 3 ? 0 : Math.max(h.length, ...rows.map((r) => r[i]!.length))));
     out.push(head.map((h, i) => h.padEnd(w[i]!)).join('  ').trimEnd());
-    for (const r of rows) out.push(r.map((x, i) => (i === 1 ? paint(x as SecretSeverity) + ' '.repeat(Math.max(0, w[i]! - x.length)) : x.padEnd(w[i]!))).join('  ').trimEnd());
+    for (const r of rows) out.push(r.map((x, i) => (i === 1 ? paint(x as RatedSeverity) + ' '.repeat(Math.max(0, w[i]! - x.length)) : x.padEnd(w[i]!))).join('  ').trimEnd());
     out.push('');
   }
   const s = secretSummary(secrets);
@@ -67,12 +68,12 @@ export function secretTableLines(secrets: readonly SecretFinding[], skipped: rea
 }
 
 /** The JSON report fields for secrets; present only when the secret scanner ran. */
-export function secretJsonFields(secrets: readonly SecretFinding[], skipped: readonly SecretSkippedFile[]): { secrets: readonly SecretFinding[]; secretSummary: Record<SecretSeverity, number>; secretsSkipped: readonly SecretSkippedFile[] } {
+export function secretJsonFields(secrets: readonly SecretFinding[], skipped: readonly SecretSkippedFile[]): { secrets: readonly SecretFinding[]; secretSummary: Record<RatedSeverity, number>; secretsSkipped: readonly SecretSkippedFile[] } {
   return { secrets, secretSummary: secretSummary(secrets), secretsSkipped: skipped };
 }
 
-const SARIF_LEVEL: Record<SecretSeverity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note' };
-const SECURITY_SEVERITY: Record<SecretSeverity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0' };
+const SARIF_LEVEL: Record<RatedSeverity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note' };
+const SECURITY_SEVERITY: Record<RatedSeverity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0' };
 
 function sarifUri(path: string): string {
   return encodeURI(path.replace(/^\/+/, '')).replace(/[?#]/g, (ch) => encodeURIComponent(ch));

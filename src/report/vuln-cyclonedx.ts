@@ -16,8 +16,7 @@
  *   `portcullis:vex:source`.
  */
 import { toCycloneDx } from '../sbom/cyclonedx.js';
-import type { Finding } from '../vulndb/match.js';
-import type { VexNote } from '../vulndb/vex.js';
+import type { VexFinding, VexNote, VulnerabilityFinding } from '../core/vulnerability.js';
 import type { VulnReportInput, VulnRenderOptions } from './vulns.js';
 
 type Json = Record<string, unknown>;
@@ -50,7 +49,7 @@ export function sourceOfId(id: string): IdSource {
 }
 
 /** The advisory URL behind a finding source (`debian-tracker`, `alpine-secdb`, `osv:ID`). */
-function advisoryOf(source: string, f: Finding): Json | undefined {
+function advisoryOf(source: string, f: VulnerabilityFinding): Json | undefined {
   if (source === 'debian-tracker')
     return {
       title: `Debian security tracker: ${f.id}`,
@@ -79,7 +78,7 @@ const RATING_SOURCES: Record<string, IdSource> = {
   ghsa: { name: 'GitHub', url: 'https://github.com/advisories' },
 };
 
-function rating(f: Finding): Json | undefined {
+function rating(f: VulnerabilityFinding): Json | undefined {
   const s = f.severity;
   if (!s) return undefined;
   const from =
@@ -126,7 +125,7 @@ function analysis(v: VexNote): Json {
   };
 }
 
-function vulnerability(f: Finding & { vex?: VexNote }): Json {
+function vulnerability(f: VexFinding): Json {
   const v: Json = { 'bom-ref': `vulnerability:${f.id}:${f.packageId}`, id: f.id, source: sourceOfId(f.id) };
   if (f.aliases.length) v.references = f.aliases.map((a) => ({ id: a, source: sourceOfId(a) }));
   const r = rating(f);

@@ -2,17 +2,15 @@
 import pc from 'picocolors';
 import type { CatalogResult } from '../core/types.js';
 import { createHash } from 'node:crypto';
-import { uncoveredLine, type Coverage } from '../vulndb/coverage.js';
-import type { Finding, MatchResult } from '../vulndb/match.js';
-import { SEVERITIES, type Severity } from '../vulndb/severity.js';
-import type { SuppressedFinding } from '../vulndb/vex.js';
-import type { SecretFinding, SecretSkippedFile } from '../secrets/types.js';
+import { type Coverage, type MatchResult, type SuppressedFinding, uncoveredLine, type VulnerabilityFinding } from '../core/vulnerability.js';
+import { SEVERITIES, type Severity } from '../core/severity.js';
+import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
 import { addSecretsToSarifRun, secretJsonFields, secretTableLines } from './secrets.js';
 
 export interface VulnReportInput {
   result: CatalogResult;
   match: MatchResult;
-  findings: Finding[];
+  findings: VulnerabilityFinding[];
   /** Findings a VEX statement (not_affected / fixed) suppressed: reported apart, never counted as findings. */
   suppressed?: SuppressedFinding[];
   /** Secret findings (already redacted), when the secret scanner ran; absent otherwise. */
@@ -29,9 +27,9 @@ export interface VulnRenderOptions {
   color?: boolean;
 }
 
-const sevOf = (f: Finding): Severity => f.severity?.severity ?? 'UNKNOWN';
+const sevOf = (f: VulnerabilityFinding): Severity => f.severity?.severity ?? 'UNKNOWN';
 
-function summary(findings: Finding[]): Record<Severity, number> {
+function summary(findings: VulnerabilityFinding[]): Record<Severity, number> {
   const s = Object.fromEntries(SEVERITIES.map((k) => [k, 0])) as Record<Severity, number>;
   for (const f of findings) s[sevOf(f)]++;
   return s;
@@ -40,7 +38,7 @@ function summary(findings: Finding[]): Record<Severity, number> {
 const TARGET_KIND: Record<string, string> = { deb: 'debian packages', apk: 'alpine packages', rpm: 'rpm packages', npm: 'npm', pypi: 'python', golang: 'go', maven: 'java', cargo: 'cargo', gem: 'ruby', composer: 'php' };
 
 /** `path (kind) · layer N sha256:abcdef…` — the target a group of findings was found in. */
-function targetHeading(target: string, list: Finding[], result: CatalogResult): string {
+function targetHeading(target: string, list: VulnerabilityFinding[], result: CatalogResult): string {
   const kinds = [...new Set(list.map((f) => TARGET_KIND[f.packageType] ?? f.packageType))].join(', ');
   const layers = [...new Set(list.map((f) => f.layerDiffId).filter((x): x is string => !!x))];
   const layer = layers.length === 1 ? result.artifact.layers.find((l) => l.diffId === layers[0]) : undefined;
@@ -52,7 +50,7 @@ export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions)
   const color = (s: Severity) => (s === 'CRITICAL' ? c.magenta(s) : s === 'HIGH' ? c.red(s) : s === 'MEDIUM' ? c.yellow(s) : s);
   const out: string[] = [c.bold(input.result.artifact.reference) + (input.result.os ? ` (${input.result.os.prettyName ?? input.result.os.id})` : ''), ''];
   for (const n of input.match.notes) out.push(`note: ${n}`);
-  const groups = new Map<string, Finding[]>();
+  const groups = new Map<string, VulnerabilityFinding[]>();
   for (const f of input.findings) groups.set(f.location ?? '(unknown)', [...(groups.get(f.location ?? '(unknown)') ?? []), f]);
   for (const [target, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     out.push(c.bold(targetHeading(target, list, input.result)));
@@ -99,7 +97,7 @@ export function renderVulnJson(input: VulnReportInput, opts: VulnRenderOptions):
 /** `partialFingerprints` key: one hash per (vulnerability id, package, location), so re-uploads de-duplicate. */
 export const SARIF_FINGERPRINT = 'portcullisFinding/v1';
 
-function fingerprintOf(f: Finding, artifact: string): string {
+function fingerprintOf(f: VulnerabilityFinding, artifact: string): string {
   return createHash('sha256').update(`${f.id}\n${f.packageType}/${f.packageName}\n${f.location ?? artifact}`).digest('hex');
 }
 

@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { PackageURL } from 'packageurl-js';
 import { PortcullisError } from '../core/errors.js';
-import type { CatalogResult, OsInfo, Package, PackageType } from '../core/types.js';
+import { packageTypeOfPurl } from '../core/package-types.js';
+import type { CatalogResult, OsInfo, Package } from '../core/types.js';
 import { validateCycloneDx, validateSpdx } from './validate.js';
-
-const TYPES: Record<string, PackageType> = { deb: 'deb', apk: 'apk', rpm: 'rpm', npm: 'npm', pypi: 'pypi', golang: 'golang', maven: 'maven', cargo: 'cargo', gem: 'gem', composer: 'composer' };
 
 function invalid(file: string, why: string): never {
   throw new PortcullisError({ code: 'SBOM_INVALID', message: `${file} is not a valid SBOM: ${why}`, hint: 'Provide CycloneDX 1.2-1.6 or SPDX 2.3 JSON that validates against its schema.' });
@@ -21,7 +20,7 @@ function toPackage(purl: string, index: number, props: Record<string, string>, l
   } catch {
     return undefined;
   }
-  const type = TYPES[p.type];
+  const type = packageTypeOfPurl(p.type);
   if (!type || !p.version) return undefined;
   const name = type === 'maven' ? `${p.namespace}:${p.name}` : p.namespace && (type === 'npm' || type === 'golang' || type === 'composer') ? `${p.namespace}/${p.name}` : p.name;
   const q = (p.qualifiers ?? {}) as Record<string, string>;

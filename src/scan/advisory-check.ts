@@ -5,8 +5,9 @@
  */
 import { PortcullisError } from '../core/errors.js';
 import type { CatalogResult } from '../core/types.js';
-import { assessCoverage, coverageNotes, describeEntry, isDatabaseEmptyFor, type Coverage, type DataPresence } from '../vulndb/coverage.js';
+import { assessCoverage, coverageNotes, isDatabaseEmptyFor, type DataPresence } from '../vulndb/coverage.js';
 import { staleWarning, type SourceTimes } from '../vulndb/freshness.js';
+import { type Coverage, describeCoverageEntry } from '../core/vulnerability.js';
 
 export interface AdvisoryCheckOptions {
   /** `--allow-empty-db`: scan even when nothing can be checked. */
@@ -28,7 +29,7 @@ export interface AdvisoryCheck {
 export function checkAdvisoryData(result: CatalogResult, presence: DataPresence, sources: SourceTimes[], opts: AdvisoryCheckOptions): AdvisoryCheck {
   const coverage = assessCoverage(result, presence);
   if (!opts.allowEmpty && isDatabaseEmptyFor(coverage)) {
-    const what = coverage.uncovered.filter((e) => e.reason === 'no-data').map(describeEntry).join(', ');
+    const what = coverage.uncovered.filter((e) => e.reason === 'no-data').map(describeCoverageEntry).join(', ');
     const empty = sources.length === 0;
     throw new PortcullisError({
       code: 'DB_EMPTY',

@@ -1,8 +1,8 @@
 /** A scan as Grafeas notes and occurrences: the `occurrences:replaceScan` request body (DISCOVERY, PACKAGE, VULNERABILITY). */
 import { createHash } from 'node:crypto';
 import type { CatalogResult, Package } from '../core/types.js';
-import type { Finding } from '../vulndb/match.js';
-import type { Severity } from '../vulndb/severity.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
+import type { Severity } from '../core/severity.js';
 import { affectedCpeUri, osCpeUri } from './grafeas-cpe.js';
 
 export const DEFAULT_NOTES_PROJECT = 'portcullis-vulnerabilities';
@@ -83,7 +83,7 @@ export function versionOf(type: string, v: string): Json {
   return { name: v, kind: 'NORMAL', fullName: v };
 }
 
-export function relatedUrls(f: Finding): { url: string; label: string }[] {
+export function relatedUrls(f: VulnerabilityFinding): { url: string; label: string }[] {
   const out: { url: string; label: string }[] = [];
   for (const id of [f.id, ...f.aliases.filter((a) => a !== f.id)]) {
     if (id.startsWith('CVE-')) out.push({ url: `https://nvd.nist.gov/vuln/detail/${id}`, label: 'NVD' });
@@ -99,7 +99,7 @@ export function relatedUrls(f: Finding): { url: string; label: string }[] {
   return out;
 }
 
-export function cvssOf(f: Finding): Json {
+export function cvssOf(f: VulnerabilityFinding): Json {
   const s = f.severity;
   if (s?.score === undefined) return {};
   const version = s.source.startsWith('cvss:3')
@@ -113,7 +113,7 @@ export function cvssOf(f: Finding): Json {
 export interface BuildScanRecordOptions {
   result: CatalogResult;
   /** The findings reported (after severity, ignore and VEX filters). */
-  findings: Finding[];
+  findings: VulnerabilityFinding[];
   /** Coverage statements of the match (no advisory data for …). */
   coverage?: string[];
   resourceUri: string;

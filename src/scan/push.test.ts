@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArtifactInfo, CatalogResult } from '../core/types.js';
 import { parseNoteInput, parseOccurrenceInput } from '../metadata/proto-json.js';
 import { isValidId } from '../metadata/names.js';
-import type { Finding } from '../vulndb/match.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
 import { buildScanRecord, noteIdOf, normalizeFingerprint, pushResourceUri, resourceUriOf } from './push.js';
 
 const D = 'sha256:' + 'a1'.repeat(32);
@@ -115,7 +115,7 @@ describe('buildScanRecord', () => {
     ],
     unknowns: [],
   };
-  const findings: Finding[] = [
+  const findings: VulnerabilityFinding[] = [
     {
       id: 'CVE-2024-0001',
       aliases: ['DSA-1'],

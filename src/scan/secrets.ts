@@ -7,7 +7,7 @@ import type { Cataloger } from '../catalog/types.js';
 import type { CatalogResult, LayerInfo } from '../core/types.js';
 import { secretCataloger } from '../secrets/cataloger.js';
 import { redactSecrets, scanSecrets } from '../secrets/scan.js';
-import type { SecretFinding, SecretMatch, SecretSkippedFile } from '../secrets/types.js';
+import type { SecretFinding, SecretMatch, SecretSkippedFile } from '../core/secret-finding.js';
 import type { AnalysedTarget } from './catalog-target.js';
 
 /** The secret cataloger, checked against the cataloger contract. */

@@ -3,7 +3,8 @@ import { isScannablePath, secretCataloger } from './cataloger.js';
 import { SECRET_RULES } from './rules.js';
 import { isPlaceholder, redactSecret, redactSecrets, scanSecrets, shannonEntropy } from './scan.js';
 import { ALPHABETS, leaksSecret, SecretFactory } from './testing.js';
-import { SECRET_CATEGORIES, SECRET_SEVERITIES } from './types.js';
+import { RATED_SEVERITIES } from '../core/severity.js';
+import { SECRET_CATEGORIES } from '../core/secret-finding.js';
 
 const f = new SecretFactory(7);
 const { alnum, upper32, upperNum, hex, digits, base64, base64url } = ALPHABETS;
@@ -215,7 +216,7 @@ describe('secret rules', () => {
       expect(ids.has(r.id)).toBe(false);
       ids.add(r.id);
       expect(SECRET_CATEGORIES).toContain(r.category);
-      expect(SECRET_SEVERITIES).toContain(r.severity);
+      expect(RATED_SEVERITIES).toContain(r.severity);
       expect(r.keywords.length).toBeGreaterThan(0);
       for (const k of r.keywords) expect(k).toBe(k.toLowerCase());
       expect(r.regex.flags).toContain('g');

@@ -10,7 +10,8 @@
  * formats before generic assignments). The result holds only redacted text.
  */
 import { SECRET_RULES } from './rules.js';
-import type { SecretMatch, SecretRule } from './types.js';
+import type { SecretRule } from './types.js';
+import type { SecretMatch } from '../core/secret-finding.js';
 
 export interface ScanSecretsOptions {
   /** Rules to apply; default the built-in table. */

@@ -1,7 +1,8 @@
 /** Coverage of a scan: which ecosystems found had advisory data, which did not, and when that is DB_EMPTY. */
 import { describe, expect, it } from 'vitest';
 import type { CatalogResult, Package } from '../core/types.js';
-import { assessCoverage, coverageNotes, isDatabaseEmptyFor, languageEcosystemsOf, uncoveredLine, type DataPresence } from './coverage.js';
+import { assessCoverage, coverageNotes, isDatabaseEmptyFor, languageEcosystemsOf, type DataPresence } from './coverage.js';
+import { uncoveredLine } from '../core/vulnerability.js';
 
 function pkg(name: string, type: Package['type'], metadata?: Record<string, string>): Package {
   return { id: `${type}/${name}`, name, version: '1.0.0', type, purl: `pkg:${type}/${name}@1.0.0`, foundBy: 'test', licenses: [], locations: [{ path: '/x' }], ...(metadata ? { metadata } : {}) };

@@ -5,7 +5,9 @@
  * folded into "0 vulnerabilities". Pure: the caller says which data exists, however it is read
  * (the store, an index file).
  */
-import type { CatalogResult, PackageType } from '../core/types.js';
+import { isOsPackageType, osvEcosystemOfType } from '../core/package-types.js';
+import type { CatalogResult } from '../core/types.js';
+import type { Coverage, CoverageEntry } from '../core/vulnerability.js';
 import { osvEcosystemOf, releaseOf } from './match.js';
 
 /** Which advisory data exists, whatever holds it. */
@@ -18,32 +20,11 @@ export interface DataPresence {
   hasOsvData(ecosystem: string): boolean;
 }
 
-/** One ecosystem found in the target, with how many packages it holds. */
-export interface CoverageEntry {
-  /** OSV spelling for language ecosystems (`npm`, `PyPI`); the os-release ID for OS packages (`debian`). */
-  ecosystem: string;
-  /** Distribution release (`bookworm`, `3.19`), for OS packages. */
-  release?: string;
-  packages: number;
-  /** Why an uncovered entry was not checked: no data imported, or the OS release is unknown. */
-  reason?: 'no-data' | 'release-unknown';
-}
-
-export interface Coverage {
-  checked: CoverageEntry[];
-  uncovered: CoverageEntry[];
-}
-
-/** Package types matched against OSV records, with the OSV ecosystem name. */
-export const LANGUAGE_ECOSYSTEMS: Partial<Record<PackageType, string>> = { npm: 'npm', pypi: 'PyPI', golang: 'Go', maven: 'Maven', cargo: 'crates.io', gem: 'RubyGems', composer: 'Packagist' };
-
-const OS_TYPES: ReadonlySet<PackageType> = new Set(['deb', 'apk', 'rpm']);
-
 /** The language ecosystems (OSV spelling) with packages in a result, for the caller's look-ups. */
 export function languageEcosystemsOf(result: CatalogResult): string[] {
   const out = new Set<string>();
   for (const p of result.packages) {
-    const eco = LANGUAGE_ECOSYSTEMS[p.type];
+    const eco = osvEcosystemOfType(p.type);
     // A language package installed by an OS package is matched through the distribution's data.
     if (eco && !p.metadata?.osPackage) out.add(eco);
   }
@@ -54,7 +35,7 @@ export function languageEcosystemsOf(result: CatalogResult): string[] {
 export function assessCoverage(result: CatalogResult, presence: DataPresence): Coverage {
   const checked: CoverageEntry[] = [];
   const uncovered: CoverageEntry[] = [];
-  const osCount = result.packages.filter((p) => OS_TYPES.has(p.type)).length;
+  const osCount = result.packages.filter((p) => isOsPackageType(p.type)).length;
   if (osCount > 0) {
     const distro = result.os?.id;
     const release = releaseOf(result);
@@ -68,7 +49,7 @@ export function assessCoverage(result: CatalogResult, presence: DataPresence): C
   }
   const counts = new Map<string, number>();
   for (const p of result.packages) {
-    const eco = LANGUAGE_ECOSYSTEMS[p.type];
+    const eco = osvEcosystemOfType(p.type);
     if (eco && !p.metadata?.osPackage) counts.set(eco, (counts.get(eco) ?? 0) + 1);
   }
   for (const [eco, n] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
@@ -86,11 +67,6 @@ export function isDatabaseEmptyFor(c: Coverage): boolean {
   return c.checked.length === 0 && c.uncovered.some((e) => e.reason === 'no-data');
 }
 
-/** `debian bookworm (88 packages)`, `npm (3 packages)`. */
-export function describeEntry(e: CoverageEntry): string {
-  return `${e.ecosystem}${e.release ? ` ${e.release}` : ''} (${e.packages} package${e.packages === 1 ? '' : 's'})`;
-}
-
 /**
  * Notes for language ecosystems without data (the matcher already says so for OS releases), in
  * the same words as the matcher's.
@@ -99,16 +75,6 @@ export function coverageNotes(c: Coverage): string[] {
   return c.uncovered
     .filter((e) => e.reason === 'no-data' && e.release === undefined)
     .map((e) => `No advisory data for ${e.ecosystem}: its ${e.packages} package${e.packages === 1 ? ' was' : 's were'} not checked (this is not "0 vulnerabilities").`);
-}
-
-/** The line printed under a table's summary when something was not checked. */
-export function uncoveredLine(c: Coverage): string | undefined {
-  if (c.uncovered.length === 0) return undefined;
-  const part = (reason: CoverageEntry['reason'], why: string) => {
-    const list = c.uncovered.filter((e) => e.reason === reason).map(describeEntry);
-    return list.length > 0 ? [`${list.join(', ')} (${why})`] : [];
-  };
-  return `Not checked: ${[...part('no-data', 'no advisory data'), ...part('release-unknown', 'OS release unknown')].join('; ')}`;
 }
 
 /** Data presence from the language ecosystems that have data and the loaded index's OS data. */

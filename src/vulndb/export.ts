@@ -17,7 +17,8 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { PortcullisError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import type { OsvRecord } from './osv.js';
-import type { FixState, OsAdvisory } from './types.js';
+import type { FixState } from '../core/vulnerability.js';
+import type { OsAdvisory } from './types.js';
 
 export const EXPORT_FORMAT = 'portcullis-advisory-db';
 export const EXPORT_VERSION = 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { filterFindings, parseIgnoreFile, parseSeverities } from './filter.js';
-import type { Finding } from './match.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
 
 const f = (
   id: string,
@@ -8,7 +8,7 @@ const f = (
   fixed: string[],
   location = '/app/package-lock.json',
   aliases: string[] = [],
-): Finding => ({
+): VulnerabilityFinding => ({
   id,
   aliases,
   packageId: 'p',

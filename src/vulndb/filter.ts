@@ -1,11 +1,11 @@
 /**
- * Finding filters: severity threshold list, --ignore-unfixed, and the ignore file
+ * VulnerabilityFinding filters: severity threshold list, --ignore-unfixed, and the ignore file
  * (`.portcullisignore`: one id per line, optional `exp:YYYY-MM-DD` and `path:GLOB`, `#` comments).
  */
 import { readFileSync } from 'node:fs';
 import { PortcullisError } from '../core/errors.js';
-import type { Finding } from './match.js';
-import { SEVERITIES, type Severity } from './severity.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
+import { SEVERITIES, type Severity } from '../core/severity.js';
 
 export interface IgnoreRule {
   id: string;
@@ -68,7 +68,7 @@ export interface FilterOptions {
   now?: Date;
 }
 
-export function filterFindings(findings: Finding[], opts: FilterOptions): Finding[] {
+export function filterFindings(findings: VulnerabilityFinding[], opts: FilterOptions): VulnerabilityFinding[] {
   const today = (opts.now ?? new Date()).toISOString().slice(0, 10);
   return findings.filter((f) => {
     const sev = f.severity?.severity ?? 'UNKNOWN';

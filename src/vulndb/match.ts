@@ -4,11 +4,14 @@
  * one finding per package. Language packages installed by an OS package (`metadata.osPackage`)
  * are left to the distribution's advisories, which know its backports.
  */
+import { osvEcosystemOfType } from '../core/package-types.js';
+import { severityRank, type SeverityInfo } from '../core/severity.js';
 import type { CatalogResult, Package } from '../core/types.js';
+import type { MatchResult, VulnerabilityFinding } from '../core/vulnerability.js';
 import { schemeFor } from '../versions/registry.js';
 import { ecosystemMatches, evaluateOsv, type OsvRecord } from './osv.js';
-import { osvSeverity, severityRank, vendorSeverity, type SeverityInfo } from './severity.js';
-import type { FixState, OsAdvisory } from './types.js';
+import { osvSeverity, vendorSeverity } from './severity.js';
+import type { OsAdvisory } from './types.js';
 
 export interface AdvisoryIndex {
   osAdvisories(distro: string, release: string, sourcePackage: string): OsAdvisory[];
@@ -20,35 +23,7 @@ export interface AdvisoryIndex {
   hasOsvData(ecosystem: string): boolean;
 }
 
-export interface Finding {
-  /** Primary id: the CVE when the flaw has one, else the advisory id. */
-  id: string;
-  aliases: string[];
-  packageId: string;
-  packageName: string;
-  packageType: string;
-  /** The package's purl, as in the SBOM. */
-  purl?: string;
-  /** diffID of the layer that brought the package (images only). */
-  layerDiffId?: string;
-  installedVersion: string;
-  fixedVersions: string[];
-  state: FixState;
-  severity?: SeverityInfo;
-  title?: string;
-  /** Which data said so (`debian-tracker`, `osv:GHSA-…`). */
-  sources: string[];
-  location?: string;
-}
-
-export interface MatchResult {
-  findings: Finding[];
-  /** Plain statements about coverage, e.g. no advisory data for the detected distro. */
-  notes: string[];
-}
-
 const DEBIAN_CODENAMES: Record<string, string> = { '10': 'buster', '11': 'bullseye', '12': 'bookworm', '13': 'trixie' };
-const ECOSYSTEMS: Record<string, string> = { npm: 'npm', pypi: 'PyPI', golang: 'Go', maven: 'Maven', cargo: 'crates.io', gem: 'RubyGems', composer: 'Packagist' };
 
 export function releaseOf(result: CatalogResult): string | undefined {
   const os = result.os;
@@ -79,9 +54,9 @@ export function osvEcosystemOf(os: CatalogResult['os']): string | undefined {
  * A DSA that fixes three CVEs is three findings, each carrying the DSA among its aliases, so they
  * merge with the tracker's CVE findings instead of swallowing each other.
  */
-function matchOsOsv(p: Package, ecosystem: string, index: AdvisoryIndex): Finding[] {
+function matchOsOsv(p: Package, ecosystem: string, index: AdvisoryIndex): VulnerabilityFinding[] {
   const src = p.source?.name ?? p.name;
-  const out: Finding[] = [];
+  const out: VulnerabilityFinding[] = [];
   for (const rec of index.osvRecords(ecosystem, src)) {
     const r = evaluateOsv(rec, ecosystem, src, p.version);
     if (!r.affected) continue;
@@ -94,10 +69,10 @@ function matchOsOsv(p: Package, ecosystem: string, index: AdvisoryIndex): Findin
   return out;
 }
 
-function matchOs(p: Package, distro: string, release: string, index: AdvisoryIndex): Finding[] {
+function matchOs(p: Package, distro: string, release: string, index: AdvisoryIndex): VulnerabilityFinding[] {
   const scheme = schemeFor(p.type);
   const src = p.source?.name ?? p.name;
-  const out: Finding[] = [];
+  const out: VulnerabilityFinding[] = [];
   for (const a of index.osAdvisories(distro, release, src)) {
     if (a.state === 'not-affected') continue;
     if (a.state === 'fixed') {
@@ -126,10 +101,10 @@ function matchOs(p: Package, distro: string, release: string, index: AdvisoryInd
   return out;
 }
 
-function matchLanguage(p: Package, index: AdvisoryIndex): Finding[] {
-  const eco = ECOSYSTEMS[p.type];
+function matchLanguage(p: Package, index: AdvisoryIndex): VulnerabilityFinding[] {
+  const eco = osvEcosystemOfType(p.type);
   if (!eco || p.metadata?.osPackage) return [];
-  const out: Finding[] = [];
+  const out: VulnerabilityFinding[] = [];
   for (const rec of index.osvRecords(eco, p.name)) {
     const r = evaluateOsv(rec, eco, p.name, p.version);
     if (!r.affected) continue;
@@ -140,7 +115,7 @@ function matchLanguage(p: Package, index: AdvisoryIndex): Finding[] {
 }
 
 /** A finding from an OSV record's verdict on a package. */
-function osvFinding(p: Package, rec: OsvRecord, fixedVersions: string[], id: string, aliases: string[], title: string | undefined): Finding {
+function osvFinding(p: Package, rec: OsvRecord, fixedVersions: string[], id: string, aliases: string[], title: string | undefined): VulnerabilityFinding {
   return {
     id,
     aliases,
@@ -158,7 +133,7 @@ function osvFinding(p: Package, rec: OsvRecord, fixedVersions: string[], id: str
 }
 
 /** Where a finding's package is: purl, first location and its layer. */
-function where(p: Package): Pick<Finding, 'purl' | 'location' | 'layerDiffId'> {
+function where(p: Package): Pick<VulnerabilityFinding, 'purl' | 'location' | 'layerDiffId'> {
   const loc = p.locations[0];
   return { ...(p.purl ? { purl: p.purl } : {}), ...(loc ? { location: loc.path } : {}), ...(loc?.layerDiffId ? { layerDiffId: loc.layerDiffId } : {}) };
 }
@@ -168,12 +143,12 @@ function sev(s: SeverityInfo | undefined): { severity?: SeverityInfo } {
 }
 
 /** Merges findings of one package that share any id or alias (CVE ↔ GHSA ↔ PYSEC ↔ DSA). */
-export function mergeAliases(findings: Finding[]): Finding[] {
-  const byPkg = new Map<string, Finding[]>();
+export function mergeAliases(findings: VulnerabilityFinding[]): VulnerabilityFinding[] {
+  const byPkg = new Map<string, VulnerabilityFinding[]>();
   for (const f of findings) byPkg.set(f.packageId, [...(byPkg.get(f.packageId) ?? []), f]);
-  const out: Finding[] = [];
+  const out: VulnerabilityFinding[] = [];
   for (const list of byPkg.values()) {
-    const groups: Finding[] = [];
+    const groups: VulnerabilityFinding[] = [];
     for (const f of list) {
       const ids = new Set([f.id, ...f.aliases]);
       // Two different CVEs are never one flaw, even when one advisory (a DSA) names both.
@@ -199,7 +174,7 @@ export function mergeAliases(findings: Finding[]): Finding[] {
 
 export function matchCatalog(result: CatalogResult, index: AdvisoryIndex): MatchResult {
   const notes: string[] = [];
-  const findings: Finding[] = [];
+  const findings: VulnerabilityFinding[] = [];
   const distro = result.os?.id;
   const release = releaseOf(result);
   const osPackages = result.packages.filter((p) => p.type === 'deb' || p.type === 'apk' || p.type === 'rpm');

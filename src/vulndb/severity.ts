@@ -1,25 +1,12 @@
 /**
  * Severity: CVSS v3.x / v4.0 vectors parsed and scored (ae-cvss-calculator), vendor ratings
- * (GHSA, Debian urgency) normalised; every severity says where it came from.
+ * (GHSA, Debian urgency) normalised; every severity says where it came from. The scale itself is
+ * `core/severity.ts`.
  */
 import cvss from 'ae-cvss-calculator';
+import type { Severity, SeverityInfo } from '../core/severity.js';
 
 const { Cvss3P0, Cvss3P1, Cvss4P0 } = cvss;
-
-export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export interface SeverityInfo {
-  severity: Severity;
-  /** `cvss:3.1`, `cvss:4.0`, `ghsa`, `debian`, … */
-  source: string;
-  score?: number;
-  vector?: string;
-}
-
-export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
-}
 
 /** CVSS qualitative rating (v3/v4 share the scale). */
 export function ratingOf(score: number): Severity {

@@ -9,7 +9,8 @@ import type { CatalogResult } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import { MemoryIndex, osvEcosystemOf } from './match.js';
 import { normalisePackageName, type OsvRecord } from './osv.js';
-import type { FixState, OsAdvisory } from './types.js';
+import type { FixState } from '../core/vulnerability.js';
+import type { OsAdvisory } from './types.js';
 
 const ECOSYSTEMS: Record<string, string> = { npm: 'npm', pypi: 'pypi', golang: 'go', maven: 'maven', cargo: 'crates.io', gem: 'rubygems', composer: 'packagist' };
 const OS_TYPES = new Set(['deb', 'apk', 'rpm']);

@@ -1,6 +1,5 @@
 /** Normalised advisory data, whatever the source. */
-
-export type FixState = 'fixed' | 'unfixed' | 'not-affected' | 'will-not-fix' | 'end-of-life';
+import type { FixState } from '../core/vulnerability.js';
 
 /** A distribution's statement about one vulnerability in one source package of one release. */
 export interface OsAdvisory {

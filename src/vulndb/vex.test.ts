@@ -1,7 +1,7 @@
 /** VEX: purl and image matching, statement selection (timestamps, aliases), suppression, both readers. */
 import { describe, expect, it } from 'vitest';
 import type { ArtifactInfo, CatalogResult, Package } from '../core/types.js';
-import type { Finding } from './match.js';
+import type { VulnerabilityFinding } from '../core/vulnerability.js';
 import { applyVex, matchesArtifact, parseVex, purlMatches, type VexStatement } from './vex.js';
 
 const TAR_PURL = 'pkg:deb/debian/tar@1.34%2Bdfsg-1.2%2Bdeb12u1?arch=amd64&distro=debian-12';
@@ -32,7 +32,7 @@ const RESULT: CatalogResult = {
   ],
   unknowns: [],
 };
-const finding = (id: string, packageId: string, aliases: string[] = []): Finding => ({
+const finding = (id: string, packageId: string, aliases: string[] = []): VulnerabilityFinding => ({
   id,
   aliases,
   packageId,

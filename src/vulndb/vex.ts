@@ -23,7 +23,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { PackageURL } from 'packageurl-js';
 import { PortcullisError } from '../core/errors.js';
 import type { ArtifactInfo, CatalogResult, Package } from '../core/types.js';
-import type { Finding } from './match.js';
+import type { SuppressedFinding, VexFinding, VexNote, VulnerabilityFinding } from '../core/vulnerability.js';
 import { isCycloneDxBom, parseCycloneDxVex } from './vex/cyclonedx-vex.js';
 import { isOpenVex, parseOpenVex } from './vex/openvex.js';
 import {
@@ -33,19 +33,7 @@ import {
   type VexStatement,
 } from './vex/types.js';
 
-export {
-  VEX_STATUSES,
-  type VexFormat,
-  type VexProduct,
-  type VexStatement,
-  type VexStatus,
-} from './vex/types.js';
-
-/** The statement that decided a finding, as reported with it. */
-export type VexNote = Pick<VexStatement, 'status' | 'justification' | 'impactStatement' | 'actionStatement' | 'timestamp' | 'source' | 'format' | 'analysisState'>;
-
-export type VexFinding = Finding & { vex?: VexNote };
-export type SuppressedFinding = Finding & { vex: VexNote };
+export type { VexProduct, VexStatement } from './vex/types.js';
 
 export interface VexResult {
   /** Findings still reported (with `vex` when an affected / under_investigation statement covers them). */
@@ -164,7 +152,7 @@ function vulnerabilityIds(s: VexStatement): string[] {
 }
 
 /** Whether statement `s` is about finding `f` of package `p` in the image `a`. */
-export function statementCovers(s: VexStatement, f: Finding, p: Package, a: ArtifactInfo): boolean {
+export function statementCovers(s: VexStatement, f: VulnerabilityFinding, p: Package, a: ArtifactInfo): boolean {
   const mine = new Set([f.id, ...f.aliases].map((i) => i.toUpperCase()));
   if (!vulnerabilityIds(s).some((i) => mine.has(i))) return false;
   return s.products.some((prod) => productMatches(prod, p, a));
@@ -187,7 +175,7 @@ const timeOf = (s: VexStatement) => (s.timestamp ? Date.parse(s.timestamp) : Num
 
 /** Applies statements (in the order read) to the findings of `result`. */
 export function applyVex(
-  findings: Finding[],
+  findings: VulnerabilityFinding[],
   opts: { result: CatalogResult; statements: VexStatement[] },
 ): VexResult {
   const out: VexResult = { findings: [], suppressed: [] };

@@ -6,7 +6,7 @@
  * list (`cis-k8s:5.7.3`).
  */
 import { PortcullisError } from '../../core/errors.js';
-import type { ConfigFinding } from '../types.js';
+import type { ConfigFinding } from '../../core/config-finding.js';
 import { FRAMEWORKS, type Framework } from './frameworks.js';
 
 export const COMPLIANCE_STATUSES = ['pass', 'fail', 'not-assessed'] as const;

@@ -30,7 +30,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { parseAllDocuments } from 'yaml';
 import { PortcullisError } from '../../core/errors.js';
 import type { RuleDef } from '../rule.js';
-import { CONFIG_SEVERITIES, type ConfigSeverity } from '../types.js';
+import { isSeverity, SEVERITIES } from '../../core/severity.js';
 
 export interface CustomRule extends RuleDef {
   file: string;
@@ -75,7 +75,7 @@ export function parseCustomRules(text: string, file: string, env: Environment = 
     if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(rawId)) throw invalid(file, rawId || undefined, 'id must be a non-empty name of letters, digits, ".", "_", "-" and "/"');
     const id = rawId.startsWith('custom/') ? rawId : `custom/${rawId}`;
     const severity = typeof d.severity === 'string' ? d.severity.toUpperCase() : 'MEDIUM';
-    if (!(CONFIG_SEVERITIES as readonly string[]).includes(severity)) throw invalid(file, id, `severity "${String(d.severity)}" is not one of ${CONFIG_SEVERITIES.join(', ')}`);
+    if (!isSeverity(severity)) throw invalid(file, id, `severity "${String(d.severity)}" is not one of ${SEVERITIES.join(', ')}`);
     const match = isRecord(d.match) ? d.match : {};
     const kinds = Array.isArray(match.kinds) ? match.kinds.map(String) : ['*'];
     if (kinds.length === 0) throw invalid(file, id, 'match.kinds is empty');
@@ -98,7 +98,7 @@ export function parseCustomRules(text: string, file: string, env: Environment = 
     out.push({
       id,
       title: typeof d.title === 'string' ? d.title : id,
-      severity: severity as ConfigSeverity,
+      severity,
       rationale: typeof d.rationale === 'string' ? d.rationale : '',
       remediation: typeof d.remediation === 'string' ? d.remediation : typeof validation.message === 'string' ? validation.message : '',
       links: Array.isArray(d.links) ? d.links.map(String) : [],

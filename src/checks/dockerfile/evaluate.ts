@@ -1,8 +1,9 @@
 /** The `dockerfile` rule set: every Dockerfile of the input parsed once, every rule run on it. */
 import { basename } from 'node:path';
-import type { ConfigFinding, ConfigUnknown } from '../types.js';
+import type { ConfigUnknown } from '../types.js';
 import { parseDockerfile } from './parse.js';
 import { DOCKERFILE_RULES, stagesOf } from './rules.js';
+import type { ConfigFinding } from '../../core/config-finding.js';
 
 export interface DockerfileInput {
   file: string;

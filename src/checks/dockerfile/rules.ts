@@ -9,7 +9,7 @@
  */
 import { isCredentialName, isLiteralSecretValue } from '../_credentials.js';
 import type { RuleDef } from '../rule.js';
-import type { ConfigSeverity } from '../types.js';
+import type { Severity } from '../../core/severity.js';
 import { splitWords, type Instruction, type ParsedDockerfile } from './parse.js';
 
 export interface Stage {
@@ -28,7 +28,7 @@ export interface DockerfileHit {
   inst: Instruction;
   message: string;
   column?: number;
-  severity?: ConfigSeverity;
+  severity?: Severity;
   stage?: Stage;
 }
 

@@ -3,8 +3,9 @@
  * reference, the field the config key or the path inside the image (an image has no lines; line
  * and column are 1).
  */
-import type { ConfigFinding, ConfigScanResult } from '../types.js';
+import type { ConfigScanResult } from '../types.js';
 import { IMAGE_RULES, type ImageInput } from './rules.js';
+import type { ConfigFinding } from '../../core/config-finding.js';
 
 export function imageFindings(img: ImageInput): ConfigFinding[] {
   const out: ConfigFinding[] = [];

@@ -4,10 +4,11 @@
  * other hits and the related objects of cross-object rules in `related`.
  */
 import type { RuleDef } from '../rule.js';
-import { maxSeverity } from '../rule.js';
-import { formatFieldPath, type ConfigFinding, type ConfigLocation, type ConfigObjectRef, type ConfigSeverity } from '../types.js';
+import { formatFieldPath } from '../types.js';
 import type { ManifestObject } from './load.js';
 import type { FieldPath } from './pss/types.js';
+import type { ConfigFinding, ConfigLocation, ConfigObjectRef } from '../../core/config-finding.js';
+import { maxSeverity, type Severity } from '../../core/severity.js';
 
 /** A field of another object a finding depends on (the NetworkPolicy, the Role, the Secret). */
 export interface RelatedField {
@@ -22,7 +23,7 @@ export interface Hit {
   message: string;
   container?: string;
   /** Overrides the rule's severity for this hit. */
-  severity?: ConfigSeverity;
+  severity?: Severity;
   related?: readonly RelatedField[];
   properties?: Record<string, unknown>;
 }
@@ -50,7 +51,7 @@ export function findingFromHits(ruleSet: string, rule: RuleDef, obj: ManifestObj
   const first = hits[0]!;
   const at = locationOf(obj, first.path);
   const related: ConfigLocation[] = [];
-  let severity: ConfigSeverity = first.severity ?? rule.severity;
+  let severity: Severity = first.severity ?? rule.severity;
   let message = first.message;
   const containers: string[] = first.container !== undefined ? [first.container] : [];
   const properties: Record<string, unknown>[] = first.properties ? [first.properties] : [];

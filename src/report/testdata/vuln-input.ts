@@ -2,16 +2,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEBIAN_IMAGE } from '../../sbom/testdata/results.js';
-import type { Finding } from '../../vulndb/match.js';
-import type { SuppressedFinding } from '../../vulndb/vex.js';
+import type { SuppressedFinding, VulnerabilityFinding } from '../../core/vulnerability.js';
 import type { VulnReportInput } from '../vulns.js';
 
 const pkg = (name: string) => DEBIAN_IMAGE.packages.find((p) => p.name === name)!;
 
 function finding(
   name: string,
-  f: Omit<Finding, 'packageId' | 'packageName' | 'packageType' | 'installedVersion' | 'location'>,
-): Finding {
+  f: Omit<VulnerabilityFinding, 'packageId' | 'packageName' | 'packageType' | 'installedVersion' | 'location'>,
+): VulnerabilityFinding {
   const p = pkg(name);
   return {
     ...f,
@@ -23,7 +22,7 @@ function finding(
   };
 }
 
-const LIBC: Finding = finding('libc6', {
+const LIBC: VulnerabilityFinding = finding('libc6', {
   id: 'CVE-2025-4802',
   aliases: ['DSA-5900-1'],
   fixedVersions: ['2.36-9+deb12u15'],
@@ -37,7 +36,7 @@ const LIBC: Finding = finding('libc6', {
   title: 'static setuid binary dlopen may incorrectly search LD_LIBRARY_PATH',
   sources: ['debian-tracker'],
 });
-const ZLIB: Finding = finding('zlib1g', {
+const ZLIB: VulnerabilityFinding = finding('zlib1g', {
   id: 'CVE-2023-45853',
   aliases: [],
   fixedVersions: [],
@@ -46,7 +45,7 @@ const ZLIB: Finding = finding('zlib1g', {
   title: 'MiniZip in zlib through 1.3 has an integer overflow',
   sources: ['debian-tracker'],
 });
-const CRYPTO: Finding = finding('cryptography', {
+const CRYPTO: VulnerabilityFinding = finding('cryptography', {
   id: 'CVE-2024-26130',
   aliases: ['GHSA-6vqw-3v5j-54x4', 'PYSEC-2024-225'],
   fixedVersions: ['42.0.4', '43.0.0'],
@@ -60,7 +59,7 @@ const CRYPTO: Finding = finding('cryptography', {
   title: 'NULL pointer dereference with pkcs12.serialize_key_and_certificates',
   sources: ['osv:GHSA-6vqw-3v5j-54x4', 'osv:PYSEC-2024-225'],
 });
-const PICO: Finding = finding('picocolors', {
+const PICO: VulnerabilityFinding = finding('picocolors', {
   id: 'GHSA-0000-test-0001',
   aliases: [],
   fixedVersions: ['1.0.2'],
@@ -100,7 +99,7 @@ export const VULN_INPUT: VulnReportInput = {
         format: 'cyclonedx',
         analysisState: 'in_triage',
       },
-    } as Finding,
+    } as VulnerabilityFinding,
     PICO,
   ],
   suppressed: [SUPPRESSED],

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackageURL } from 'packageurl-js';
-import type { CatalogResult, Location, Package, PackageType } from '../../core/types.js';
+import type { PackageType } from '../../core/package-types.js';
+import type { CatalogResult, Location, Package } from '../../core/types.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const digest = (s: string) => `sha256:${sha(s)}`;

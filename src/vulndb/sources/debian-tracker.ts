@@ -2,7 +2,8 @@
  * The Debian security tracker's JSON export (security-tracker.debian.org/tracker/data/json):
  * source package → CVE → release → { status, fixed_version, urgency }.
  */
-import type { FixState, OsAdvisory } from '../types.js';
+import type { FixState } from '../../core/vulnerability.js';
+import type { OsAdvisory } from '../types.js';
 
 interface ReleaseEntry {
   status?: string;

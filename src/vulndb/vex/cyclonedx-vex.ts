@@ -12,15 +12,8 @@
  * nothing). A vulnerability without `analysis` is data, not a statement, and is skipped.
  */
 import { PackageURL } from 'packageurl-js';
-import {
-  isObj,
-  isTimestamp,
-  vexInvalid,
-  type Obj,
-  type VexProduct,
-  type VexStatement,
-  type VexStatus,
-} from './types.js';
+import { isObj, isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement } from './types.js';
+import type { VexStatus } from '../../core/vulnerability.js';
 
 export const CYCLONEDX_VEX_VERSIONS = ['1.4', '1.5', '1.6'] as const;
 

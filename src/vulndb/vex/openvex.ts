@@ -7,16 +7,8 @@
  * `last_updated` default to the document's. Unknown fields are ignored.
  */
 import { PackageURL } from 'packageurl-js';
-import {
-  isObj,
-  isTimestamp,
-  VEX_STATUSES,
-  vexInvalid,
-  type Obj,
-  type VexProduct,
-  type VexStatement,
-  type VexStatus,
-} from './types.js';
+import { isObj, isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement } from './types.js';
+import { VEX_STATUSES, type VexStatus } from '../../core/vulnerability.js';
 
 export const OPENVEX_CONTEXT = 'https://openvex.dev/ns/v0.2.0';
 

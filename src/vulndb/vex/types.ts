@@ -1,15 +1,9 @@
 /** The VEX statement model shared by every VEX format reader, and the error they throw. */
 import { PortcullisError } from '../../core/errors.js';
-
-/** OpenVEX v0.2.0 statuses; CycloneDX analysis states are mapped onto them. */
-export const VEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
-export type VexStatus = (typeof VEX_STATUSES)[number];
+import type { VexNote, VexStatus } from '../../core/vulnerability.js';
 
 /** Statuses that remove a finding from the report (it stays visible as suppressed). */
 export const SUPPRESSING_STATUSES: readonly VexStatus[] = ['not_affected', 'fixed'];
-
-export const VEX_FORMATS = ['openvex', 'cyclonedx'] as const;
-export type VexFormat = (typeof VEX_FORMATS)[number];
 
 /** What a statement is about: a product (an image or a package) and optionally components inside it. */
 export interface VexProduct {
@@ -21,25 +15,13 @@ export interface VexProduct {
   versions?: string[];
 }
 
-/** One normalised statement: vulnerability × products → status. */
-export interface VexStatement {
+/** One normalised statement: vulnerability × products → status (and what a finding reports of it, `VexNote`). */
+export interface VexStatement extends VexNote {
   /** The vulnerability's name (`CVE-…`, `GHSA-…`). */
   vulnerability: string;
   /** Other names of the same vulnerability. */
   aliases: string[];
   products: VexProduct[];
-  status: VexStatus;
-  /** OpenVEX justification or CycloneDX `analysis.justification`, as written. */
-  justification?: string;
-  impactStatement?: string;
-  actionStatement?: string;
-  /** RFC 3339 time the statement was made or last updated (its own, else its document's). */
-  timestamp?: string;
-  /** The file it was read from. */
-  source: string;
-  format: VexFormat;
-  /** CycloneDX `analysis.state` as written (`false_positive`, `resolved_with_pedigree`, …). */
-  analysisState?: string;
 }
 
 /** `VEX_INVALID` naming the file and what is wrong with it. */

@@ -2,7 +2,7 @@
  * The `hardening` rule set over loaded manifests: the input indexed once (PodDisruptionBudgets,
  * ServiceAccounts), then every rule of `rules.ts` on every object of its kinds.
  */
-import type { ConfigFinding } from '../../types.js';
+import type { ConfigFinding } from '../../../core/config-finding.js';
 import { apiGroup, findingFromHits } from '../_finding.js';
 import type { LoadResult, ManifestObject } from '../load.js';
 import { isRecord } from '../pss/_helpers.js';

@@ -6,16 +6,18 @@
  * (`pss/baseline/privileged`, `pss/restricted/runAsNonRoot`). Severity: a baseline control
  * violated is HIGH (a known privilege escalation), a restricted one MEDIUM (hardening).
  */
-import { formatFieldPath, type ConfigFinding, type ConfigLocation, type ConfigSeverity } from '../../types.js';
+import { formatFieldPath } from '../../types.js';
 import type { LoadResult } from '../load.js';
 import { namespacePolicies, policyKey, type NamespacePolicies, type Policy, type PsaMode } from '../namespaces.js';
 import { podTemplateOf } from '../workloads.js';
 import { evaluatePod, formatViolation, resolveVersion } from './evaluate.js';
 import type { CheckLevel, FieldPath, PssCheck } from './types.js';
 import { formatPssVersion } from './version.js';
+import type { ConfigFinding, ConfigLocation } from '../../../core/config-finding.js';
+import type { Severity } from '../../../core/severity.js';
 
 export const PSS_DOC = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
-export const PSS_SEVERITY: Readonly<Record<CheckLevel, ConfigSeverity>> = { baseline: 'HIGH', restricted: 'MEDIUM' };
+export const PSS_SEVERITY: Readonly<Record<CheckLevel, Severity>> = { baseline: 'HIGH', restricted: 'MEDIUM' };
 const MAX_RELATED = 20;
 
 export interface PssScanOptions {

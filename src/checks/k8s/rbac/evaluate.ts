@@ -5,12 +5,12 @@
  * rules and other bindings in `related`.
  */
 import type { RuleDef } from '../../rule.js';
-import { maxSeverity } from '../../rule.js';
-import type { ConfigFinding, ConfigSeverity } from '../../types.js';
+import { maxSeverity, type Severity } from '../../../core/severity.js';
 import { findingFromHits, type RelatedField } from '../_finding.js';
 import type { LoadResult, ManifestObject } from '../load.js';
 import { readRbac, subjectKey, subjectLabel, type BindingInfo, type SubjectInfo } from './model.js';
 import { BINDING_RULES, GRANT_RULES, isFullWildcard, SUBSUMED_BY_WILDCARD } from './rules.js';
+import type { ConfigFinding } from '../../../core/config-finding.js';
 
 export const RBAC_RULE_LIST: readonly RuleDef[] = [...GRANT_RULES, ...BINDING_RULES];
 
@@ -20,7 +20,7 @@ interface Path {
   /** `ClusterRole "x" rules[2]`, or the binding alone for binding rules. */
   via: string;
   what: string;
-  severity?: ConfigSeverity;
+  severity?: Severity;
   related: RelatedField[];
 }
 
@@ -40,7 +40,7 @@ export function rbacFindings(load: LoadResult): { findings: ConfigFinding[]; not
     r.paths.push(p);
   };
   for (const b of bindings) {
-    const grants: { rule: RuleDef; via: string; what: string; severity?: ConfigSeverity; related: RelatedField[] }[] = [];
+    const grants: { rule: RuleDef; via: string; what: string; severity?: Severity; related: RelatedField[] }[] = [];
     for (const pr of b.role?.rules ?? []) {
       const full = isFullWildcard(pr);
       for (const g of GRANT_RULES) {
@@ -69,7 +69,7 @@ export function rbacFindings(load: LoadResult): { findings: ConfigFinding[]; not
       const isGrant = GRANT_RULES.some((g) => g.id === rule.id);
       const describe = (p: Path) => (isGrant ? `can ${p.what} ${scope(p.binding)} via ${name(p.binding.obj)} → ${p.via}` : `${p.what} via ${name(p.binding.obj)}`);
       const more = paths.length > 1 ? ` (and ${paths.length - 1} more ${paths.length === 2 ? 'path' : 'paths'})` : '';
-      let severity: ConfigSeverity = rule.severity;
+      let severity: Severity = rule.severity;
       for (const p of paths) if (p.severity) severity = p === first ? p.severity : maxSeverity(severity, p.severity);
       const related: RelatedField[] = paths.flatMap((p) => [...(p === first ? [] : [{ obj: p.binding.obj, path: ['subjects', p.subjectIndex] }]), ...p.related]);
       const f = findingFromHits('rbac', rule, first.binding.obj as ManifestObject, [{ path: ['subjects', first.subjectIndex], message: `${subjectLabel(subject)} ${describe(first)}${more}`, severity, related }]);

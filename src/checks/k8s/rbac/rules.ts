@@ -3,7 +3,7 @@
  * (who is bound to what). `evaluate.ts` resolves bindings → roles → rules and reports per subject.
  */
 import type { RuleDef } from '../../rule.js';
-import type { ConfigSeverity } from '../../types.js';
+import type { Severity } from '../../../core/severity.js';
 import type { BindingInfo, PolicyRuleInfo, RoleInfo, SubjectInfo } from './model.js';
 import { RBAC_GROUP } from './model.js';
 
@@ -12,7 +12,7 @@ const GOOD = 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/'
 
 /** A rule on a PolicyRule: what it grants, in words, or undefined. */
 export interface GrantRule extends RuleDef {
-  grants: (r: PolicyRuleInfo) => { what: string; severity?: ConfigSeverity } | undefined;
+  grants: (r: PolicyRuleInfo) => { what: string; severity?: Severity } | undefined;
 }
 
 /** A rule on a binding's subject. */

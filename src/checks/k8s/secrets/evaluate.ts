@@ -15,7 +15,7 @@
  */
 import { looksLikePrivateKey } from '../../_credentials.js';
 import type { RuleDef } from '../../rule.js';
-import type { ConfigFinding } from '../../types.js';
+import type { ConfigFinding } from '../../../core/config-finding.js';
 import { findingFromHits, type Hit, type RelatedField } from '../_finding.js';
 import type { LoadResult, ManifestObject } from '../load.js';
 import { asArray, containersOf, isRecord, str } from '../pss/_helpers.js';
