@@ -13,6 +13,7 @@
  */
 import { PortcullisError } from '../core/errors.js';
 import { isDigest } from '../oci/manifest.js';
+import { isRecord } from '../core/is-record.js';
 
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const COSIGN_SIGNATURE_TYPE = 'cosign container image signature';
@@ -48,10 +49,6 @@ function invalid(why: string): never {
   throw new PortcullisError({ code: 'PAYLOAD_INVALID', message: `Invalid simple-signing payload: ${why}`, hint: 'The signature payload is malformed or was tampered with.' });
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Looks members up case-insensitively; refuses members outside `allowed` and case-folded duplicates. */
 function members(obj: Record<string, unknown>, allowed: readonly string[] | undefined, where: string): Map<string, unknown> {
   const out = new Map<string, unknown>();
@@ -72,16 +69,16 @@ export function parseSimpleSigningPayload(bytes: Buffer): SimpleSigningPayload {
   } catch (err) {
     return invalid(`not JSON (${(err as Error).message})`);
   }
-  if (!isObject(doc)) invalid('not a JSON object');
+  if (!isRecord(doc)) invalid('not a JSON object');
   const top = members(doc, undefined, 'the payload');
   const critical = top.get('critical');
-  if (!isObject(critical)) invalid('missing "critical" object');
+  if (!isRecord(critical)) invalid('missing "critical" object');
   const c = members(critical, ['identity', 'image', 'type'], '"critical"');
   const identity = c.get('identity');
   const image = c.get('image');
   const type = c.get('type');
-  if (!isObject(identity)) invalid('missing "critical.identity"');
-  if (!isObject(image)) invalid('missing "critical.image"');
+  if (!isRecord(identity)) invalid('missing "critical.identity"');
+  if (!isRecord(image)) invalid('missing "critical.image"');
   if (typeof type !== 'string') invalid('missing "critical.type"');
   if (type !== COSIGN_SIGNATURE_TYPE && type !== ATOMIC_SIGNATURE_TYPE) invalid(`unknown signature type "${type}"`);
   const ref = members(identity, ['docker-reference'], '"critical.identity"').get('docker-reference');
@@ -89,6 +86,6 @@ export function parseSimpleSigningPayload(bytes: Buffer): SimpleSigningPayload {
   const digest = members(image, ['docker-manifest-digest'], '"critical.image"').get('docker-manifest-digest');
   if (!isDigest(digest)) invalid('"critical.image.docker-manifest-digest" is not a digest');
   const optional = top.get('optional');
-  if (optional !== undefined && optional !== null && !isObject(optional)) invalid('"optional" is not an object');
+  if (optional !== undefined && optional !== null && !isRecord(optional)) invalid('"optional" is not an object');
   return { dockerReference: ref, manifestDigest: digest, type, optional: (optional as Record<string, unknown> | undefined) ?? null };
 }

@@ -8,6 +8,7 @@ import type { LayerAnalysis } from './layer-analysis.js';
 import { detectOs, osCataloger, type OsFact } from './os/cataloger.js';
 import type { AssembleContext, Cataloger, Fact } from './types.js';
 import { MergedView } from './view.js';
+import { isOsPackageType } from '../core/package-types.js';
 
 export interface CatalogLayersOptions {
   layers: readonly LayerAnalysis[];
@@ -155,8 +156,6 @@ export function catalogLayers(opts: CatalogLayersOptions): CatalogLayersResult {
   return { ...(os ? { os } : {}), packages, unknowns, view };
 }
 
-const OS_TYPES = new Set(['deb', 'rpm', 'apk']);
-
 /**
  * Language packages installed by the OS package manager (e.g. Debian's python3-requests ships
  * requests' egg-info) are marked with `metadata.osPackage`, so vulnerability matching can defer to
@@ -165,12 +164,12 @@ const OS_TYPES = new Set(['deb', 'rpm', 'apk']);
 function markOsOwned(packages: Package[]): void {
   const owner = new Map<string, string>();
   for (const p of packages) {
-    if (!OS_TYPES.has(p.type) || !p.files) continue;
+    if (!isOsPackageType(p.type) || !p.files) continue;
     for (const f of p.files) if (!owner.has(f)) owner.set(f, `${p.type}:${p.name}`);
   }
   if (owner.size === 0) return;
   for (const p of packages) {
-    if (OS_TYPES.has(p.type)) continue;
+    if (isOsPackageType(p.type)) continue;
     const path = p.locations[0]?.path;
     if (!path) continue;
     // The metadata file itself, or (for egg-info/dist-info directories) the directory.

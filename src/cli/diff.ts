@@ -3,9 +3,9 @@ import { Command, Option } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { diffImages, isRegression, renderDiffJson, renderDiffTable } from '../diff/index.js';
 import { analyseTarget, type AnalysedTarget } from '../scan/catalog-target.js';
-import { filterFindings, parseSeverities } from '../vulndb/filter.js';
+import { filterFindings } from '../vulndb/filter.js';
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
-import { SEVERITIES } from '../core/severity.js';
+import { parseSeverityList, SEVERITIES } from '../core/severity.js';
 import { loadIndexFrom } from '../vulndb/store-index.js';
 import { advisorySourceFrom } from './advisory-source.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
@@ -58,7 +58,7 @@ Both images are read at the same time. Targets accept every transport of "scan i
 The JSON report (--format json) is described in docs/diff-report.md (kind "portcullis-diff", schemaVersion 1).`,
   );
   cmd.action(async (beforeRef: string, afterRef: string, flags: DiffFlags) => {
-    const severities = parseSeverities(flags.severity);
+    const severities = parseSeverityList(flags.severity);
     const exitCode = Number(flags.exitCode);
     if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)
       throw new PortcullisError({

@@ -10,9 +10,8 @@ import { maxPolicyVersion } from '../checks/k8s/pss/evaluate.js';
 import { formatPssVersion, parsePssVersion } from '../checks/k8s/pss/version.js';
 import { renderConfigJsonChunks, renderConfigSarif, renderConfigTable } from '../checks/report.js';
 import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
-import { SEVERITIES } from '../core/severity.js';
+import { parseSeverityList, SEVERITIES } from '../core/severity.js';
 import { PortcullisError } from '../core/errors.js';
-import { parseSeverities } from '../vulndb/filter.js';
 import { writeOutput, writeOutputChunks } from './output.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -86,7 +85,7 @@ export function scanConfigCommand(): Command {
       if (flags.compliance && flags.format === 'sarif') throw new PortcullisError({ code: 'USAGE', message: '--compliance reports in table or json only', hint: 'Use --format table or --format json with --compliance.' });
       const framework = flags.compliance ? frameworkById(flags.compliance) : undefined;
       const customRules: CustomRule[] | undefined = flags.customRules && ruleSets.includes('custom') ? loadCustomRules(flags.customRules) : undefined;
-      const severities = parseSeverities(flags.severity);
+      const severities = parseSeverityList(flags.severity);
       const exitCode = Number(flags.exitCode);
       if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
       const version = parsePssVersion(flags.pssVersion);

@@ -8,9 +8,9 @@ import { parseImageReference } from '../oci/reference.js';
 import { analyseTarget } from '../scan/catalog-target.js';
 import { collectSecrets, redactConfigSecrets, type SecretScanResult } from '../scan/secrets.js';
 import { readSbom } from '../sbom/read.js';
-import { filterFindings, loadIgnoreFile, parseSeverities } from '../vulndb/filter.js';
+import { filterFindings, loadIgnoreFile } from '../vulndb/filter.js';
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
-import { SEVERITIES } from '../core/severity.js';
+import { parseSeverityList, SEVERITIES } from '../core/severity.js';
 import { loadIndexFrom } from '../vulndb/store-index.js';
 import { dataPresenceOf, languageEcosystemsOf } from '../vulndb/coverage.js';
 import { DEFAULT_MAX_AGE_DAYS, tryParseMaxAge } from '../vulndb/freshness.js';
@@ -100,7 +100,7 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
   cmd.action(async (target: string, flags: ScanFlags) => {
     if (wantsImageConfig(flags.scanners)) return runImageConfigScan({ kind, target, flags });
     const scanners = parseScanners(flags.scanners, { kind, format: flags.format });
-    const severities = parseSeverities(flags.severity);
+    const severities = parseSeverityList(flags.severity);
     checkPushFlags(flags, { kind, vuln: scanners.vuln });
     const exitCode = Number(flags.exitCode);
     if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)

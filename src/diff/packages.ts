@@ -12,14 +12,13 @@
  * Within a group, instances with identical versions pair first. Versions are ordered with the
  * ecosystem's own scheme (`schemeFor(type)`), never by string.
  */
+import { isOsPackageType } from '../core/package-types.js';
 import type { Package } from '../core/types.js';
 import { schemeFor } from '../versions/registry.js';
 import type { PackageChange, PackageChangeKind, PackageState } from './types.js';
 
-const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
-
 function identityOf(p: Package): string {
-  const where = OS_TYPES.has(p.type) ? `arch:${p.arch ?? ''}` : `at:${p.locations[0]?.path ?? ''}`;
+  const where = isOsPackageType(p.type) ? `arch:${p.arch ?? ''}` : `at:${p.locations[0]?.path ?? ''}`;
   return `${p.type}\u0000${p.name}\u0000${where}`;
 }
 

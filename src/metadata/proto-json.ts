@@ -9,6 +9,7 @@ import { KINDS, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS, tryKind, type Kind
 import { tryParseName } from './names.js';
 import { NOTE_NUMBER_PATHS, numbersFromText, OCCURRENCE_NUMBER_PATHS } from './proto-numbers.js';
 import { formatIssues, noteSchema, NOTE_DETAIL_SCHEMAS, occurrenceSchema, OCCURRENCE_DETAIL_SCHEMAS } from './schema.js';
+import { isRecord } from '../core/is-record.js';
 
 export type ProtoObject = Record<string, unknown>;
 
@@ -23,14 +24,10 @@ function invalid(message: string, hint?: string): never {
   throw new PortcullisError({ code: 'METADATA_INVALID', message, ...(hint ? { hint } : {}) });
 }
 
-function isObject(v: unknown): v is ProtoObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Renames snake_case keys to lowerCamelCase, recursively, refusing a field given under both names. */
 export function normalizeKeys(value: unknown, path = ''): unknown {
   if (Array.isArray(value)) return value.map((v, i) => normalizeKeys(v, `${path}[${i}]`));
-  if (!isObject(value)) return value;
+  if (!isRecord(value)) return value;
   const out: ProtoObject = {};
   for (const [key, v] of Object.entries(value)) {
     const k = key.startsWith('@') ? key : snakeToCamel(key);
@@ -80,7 +77,7 @@ export interface NoteInput {
 
 /** Validates a Note from a request body (after `normalizeKeys`). */
 export function parseNoteInput(raw: unknown): NoteInput {
-  if (!isObject(raw)) invalid('A note must be a JSON object');
+  if (!isRecord(raw)) invalid('A note must be a JSON object');
   const obj = numbersFromText(normalizeKeys(raw) as ProtoObject, NOTE_NUMBER_PATHS);
   check(noteSchema, obj, 'note');
   const kind = resolveKind('note', obj, NOTE_DETAIL_FIELDS, (k) => k.noteField);
@@ -103,7 +100,7 @@ export interface OccurrenceInput {
  * update keeps the stored ones); otherwise both are required.
  */
 export function parseOccurrenceInput(raw: unknown, opts: { partial?: boolean } = {}): OccurrenceInput {
-  if (!isObject(raw)) invalid('An occurrence must be a JSON object');
+  if (!isRecord(raw)) invalid('An occurrence must be a JSON object');
   const obj = numbersFromText(normalizeKeys(raw) as ProtoObject, OCCURRENCE_NUMBER_PATHS);
   check(occurrenceSchema, obj, 'occurrence');
   const kind = resolveKind('occurrence', obj, OCCURRENCE_DETAIL_FIELDS, (k) => k.occurrenceField);
@@ -134,7 +131,7 @@ export function parseUpdateMask(mask: string | undefined): string[][] | undefine
 function getPath(obj: ProtoObject, path: string[]): unknown {
   let cur: unknown = obj;
   for (const p of path) {
-    if (!isObject(cur)) return undefined;
+    if (!isRecord(cur)) return undefined;
     cur = cur[p];
   }
   return cur;
@@ -143,7 +140,7 @@ function getPath(obj: ProtoObject, path: string[]): unknown {
 function setPath(obj: ProtoObject, path: string[], value: unknown): void {
   let cur = obj;
   for (const p of path.slice(0, -1)) {
-    if (!isObject(cur[p])) cur[p] = {};
+    if (!isRecord(cur[p])) cur[p] = {};
     cur = cur[p] as ProtoObject;
   }
   const last = path[path.length - 1]!;
@@ -156,7 +153,7 @@ function setPath(obj: ProtoObject, path: string[], value: unknown): void {
  * cleared), as a whole new object to validate again.
  */
 export function applyMask(stored: ProtoObject, patch: unknown, mask: string[][], immutable: readonly string[]): ProtoObject {
-  if (!isObject(patch)) invalid('The update body must be a JSON object');
+  if (!isRecord(patch)) invalid('The update body must be a JSON object');
   const p = normalizeKeys(patch) as ProtoObject;
   const out = structuredClone(stored);
   for (const path of mask) {

@@ -1,3 +1,4 @@
+import { isRecord } from '../core/is-record.js';
 /**
  * proto3 JSON accepts a number given as a string for float, double and integer fields ("7.5",
  * "1e1", "-2"). The numeric fields the server checks (src/metadata/schema.ts) are turned into
@@ -33,10 +34,6 @@ export const OCCURRENCE_NUMBER_PATHS: readonly string[][] = [
   ...versionEpochs(['vulnerability', 'packageIssue', '*'], ['affectedVersion', 'fixedVersion']),
 ];
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function copyOf(v: Record<string, unknown> | unknown[]): Record<string, unknown> | unknown[] {
   if (Array.isArray(v)) return [...v];
   const out: Record<string, unknown> = {};
@@ -51,7 +48,7 @@ function convertAt(node: unknown, path: readonly string[]): unknown {
     if (!Array.isArray(node)) return node;
     return node.map((e) => convertAt(e, rest));
   }
-  if (!isObject(node) || !Object.hasOwn(node, head!)) return node;
+  if (!isRecord(node) || !Object.hasOwn(node, head!)) return node;
   const next = convertAt(node[head!], rest);
   if (next === node[head!]) return node;
   const out = copyOf(node) as Record<string, unknown>;

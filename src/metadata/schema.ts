@@ -4,6 +4,7 @@
  * so newer Grafeas fields survive a round trip.
  */
 import { z } from 'zod';
+import { GRAFEAS_SEVERITIES } from '../core/severity.js';
 import { NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from './kinds.js';
 
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -15,8 +16,7 @@ const bytes = z.string().regex(BASE64, 'expected base64');
 const details = z.record(z.string(), z.unknown());
 const kind = z.union([z.string(), z.number().int()]);
 
-export const SEVERITIES = ['SEVERITY_UNSPECIFIED', 'MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-const severity = z.enum(SEVERITIES);
+const severity = z.enum(GRAFEAS_SEVERITIES);
 
 // proto3 JSON numbers may arrive as strings: proto-numbers.ts turns those of the fields below
 // into numbers before these checks, so a string left here is not a number.

@@ -6,7 +6,7 @@
  */
 import pc from 'picocolors';
 import type { CatalogResult } from '../core/types.js';
-import { RATED_SEVERITIES, type RatedSeverity } from '../core/severity.js';
+import { compareSeverity, RATED_SEVERITIES, type RatedSeverity } from '../core/severity.js';
 import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
 
 export interface SecretReportInput {
@@ -20,8 +20,6 @@ export interface SecretRenderOptions {
   now?: Date;
   color?: boolean;
 }
-
-const rank = (s: RatedSeverity) => RATED_SEVERITIES.indexOf(s);
 
 /** Counts per severity, highest first (`CRITICAL` … `LOW`). */
 export function secretSummary(secrets: readonly SecretFinding[]): Record<RatedSeverity, number> {
@@ -50,7 +48,7 @@ export function secretTableLines(secrets: readonly SecretFinding[], skipped: rea
     const first = list[0]!;
     const where = layerLabel(first);
     out.push(c.bold(first.path) + (where ? ` (${where})` : ''));
-    list.sort((a, b) => a.line - b.line || rank(b.severity) - rank(a.severity));
+    list.sort((a, b) => a.line - b.line || compareSeverity(b.severity, a.severity));
     const head = ['RULE', 'SEVERITY', 'LINE', 'MATCH'];
     const rows = list.map((f) => [f.ruleId, f.severity, String(f.line), f.match]);
     const w = head.map((h, i) => (i === 3 ? 0 : Math.max(h.length, ...rows.map((r) => r[i]!.length))));

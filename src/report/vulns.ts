@@ -3,7 +3,8 @@ import pc from 'picocolors';
 import type { CatalogResult } from '../core/types.js';
 import { createHash } from 'node:crypto';
 import { type Coverage, type MatchResult, type SuppressedFinding, uncoveredLine, type VulnerabilityFinding } from '../core/vulnerability.js';
-import { SEVERITIES, type Severity } from '../core/severity.js';
+import { packageTypeInfo } from '../core/package-types.js';
+import { compareSeverity, SEVERITIES, type Severity } from '../core/severity.js';
 import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
 import { addSecretsToSarifRun, secretJsonFields, secretTableLines } from './secrets.js';
 
@@ -35,11 +36,9 @@ function summary(findings: VulnerabilityFinding[]): Record<Severity, number> {
   return s;
 }
 
-const TARGET_KIND: Record<string, string> = { deb: 'debian packages', apk: 'alpine packages', rpm: 'rpm packages', npm: 'npm', pypi: 'python', golang: 'go', maven: 'java', cargo: 'cargo', gem: 'ruby', composer: 'php' };
-
 /** `path (kind) · layer N sha256:abcdef…` — the target a group of findings was found in. */
 function targetHeading(target: string, list: VulnerabilityFinding[], result: CatalogResult): string {
-  const kinds = [...new Set(list.map((f) => TARGET_KIND[f.packageType] ?? f.packageType))].join(', ');
+  const kinds = [...new Set(list.map((f) => packageTypeInfo(f.packageType)?.label ?? f.packageType))].join(', ');
   const layers = [...new Set(list.map((f) => f.layerDiffId).filter((x): x is string => !!x))];
   const layer = layers.length === 1 ? result.artifact.layers.find((l) => l.diffId === layers[0]) : undefined;
   return `${target} (${kinds})${layer ? ` · layer ${layer.index} ${layer.diffId.slice(0, 19)}` : ''}`;
@@ -54,7 +53,7 @@ export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions)
   for (const f of input.findings) groups.set(f.location ?? '(unknown)', [...(groups.get(f.location ?? '(unknown)') ?? []), f]);
   for (const [target, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     out.push(c.bold(targetHeading(target, list, input.result)));
-    list.sort((a, b) => SEVERITIES.indexOf(sevOf(b)) - SEVERITIES.indexOf(sevOf(a)) || a.packageName.localeCompare(b.packageName) || a.id.localeCompare(b.id));
+    list.sort((a, b) => compareSeverity(sevOf(b), sevOf(a)) || a.packageName.localeCompare(b.packageName) || a.id.localeCompare(b.id));
     const rows = list.map((f) => [f.packageName, f.id, sevOf(f), f.installedVersion, f.fixedVersions.join(', ') || (f.state === 'unfixed' ? '(no fix)' : f.state), (f.title ?? '').replace(/\s+/g, ' ').slice(0, 60)]);
     const head = ['PACKAGE', 'VULNERABILITY', 'SEVERITY', 'INSTALLED', 'FIXED', 'TITLE'];
     const w = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));

@@ -18,6 +18,7 @@ import { dependencyEdges, graphRoots, uniquePackages } from './graph.js';
 import { toCycloneDxLicenses } from './licenses.js';
 import { resolveWriterOptions, type SbomWriterOptions } from './options.js';
 import { supplierOf } from './supplier.js';
+import { isOsPackageType } from '../core/package-types.js';
 
 type Json = Record<string, unknown>;
 
@@ -49,7 +50,6 @@ export const CYCLONEDX_PROPERTIES = {
   osIdLike: 'portcullis:os:idLike',
 } as const;
 
-const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
 /** Ecosystems whose purl namespace is what CycloneDX calls the group. */
 const GROUP_TYPES = new Set(['maven', 'npm', 'golang', 'composer']);
 
@@ -157,7 +157,7 @@ export function toCycloneDx(result: CatalogResult, opts: SbomWriterOptions): Jso
 
   const roots = graphRoots(packages, edges);
   const typeOf = new Map(packages.map((p) => [p.id, p.type]));
-  const underOs = os ? roots.filter((id) => OS_TYPES.has(typeOf.get(id)!)) : [];
+  const underOs = os ? roots.filter((id) => isOsPackageType(typeOf.get(id)!)) : [];
   const osSet = new Set(underOs);
   const underRoot = roots.filter((id) => !osSet.has(id));
   const dependencies: Json[] = [

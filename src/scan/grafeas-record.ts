@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { CatalogResult, Package } from '../core/types.js';
 import type { VulnerabilityFinding } from '../core/vulnerability.js';
-import type { Severity } from '../core/severity.js';
+import { grafeasPackageTypeOf } from '../core/package-types.js';
+import { GRAFEAS_SEVERITY_OF } from '../core/severity.js';
 import { affectedCpeUri, osCpeUri } from './grafeas-cpe.js';
 
 export const DEFAULT_NOTES_PROJECT = 'portcullis-vulnerabilities';
@@ -22,24 +23,6 @@ export interface ScanRecord {
 // ---------------------------------------------------------------------------------------------
 // Scan → notes and occurrences
 
-export const GRAFEAS_SEVERITY: Record<Severity, string> = {
-  UNKNOWN: 'SEVERITY_UNSPECIFIED',
-  LOW: 'LOW',
-  MEDIUM: 'MEDIUM',
-  HIGH: 'HIGH',
-  CRITICAL: 'CRITICAL',
-};
-export const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
-export const PACKAGE_TYPE: Record<string, string> = {
-  npm: 'NPM',
-  pypi: 'PYPI',
-  golang: 'GO',
-  maven: 'MAVEN',
-  cargo: 'CARGO',
-  gem: 'RUBYGEMS',
-  composer: 'COMPOSER',
-};
-
 /** Grafeas Architecture has X86 and X64 only. */
 export const ARCH: Record<string, string> = {
   amd64: 'X64',
@@ -48,10 +31,6 @@ export const ARCH: Record<string, string> = {
   i686: 'X86',
   x86: 'X86',
 };
-
-export function packageTypeOf(type: string): string {
-  return OS_TYPES.has(type) ? 'OS' : (PACKAGE_TYPE[type] ?? type.toUpperCase());
-}
 
 /**
  * A note id from any string: characters outside `[A-Za-z0-9._-]` become `~` and two hex digits
@@ -158,13 +137,13 @@ export function buildScanRecord(opts: BuildScanRecordOptions): ScanRecord {
     if (seen.has(p.id)) continue;
     seen.add(p.id);
     const id = packageNoteId(p);
-    notes[id] ??= { shortDescription: p.name, package: { name: p.name, packageType: packageTypeOf(p.type) } };
+    notes[id] ??= { shortDescription: p.name, package: { name: p.name, packageType: grafeasPackageTypeOf(p.type) } };
     occurrences.push({
       resourceUri: uri,
       noteName: noteName(id),
       package: {
         name: p.name,
-        packageType: packageTypeOf(p.type),
+        packageType: grafeasPackageTypeOf(p.type),
         version: versionOf(p.type, p.version),
         ...(p.arch && ARCH[p.arch] ? { architecture: ARCH[p.arch] } : {}),
         ...(p.licenses.length ? { license: { expression: p.licenses.join(' AND ') } } : {}),
@@ -183,8 +162,8 @@ export function buildScanRecord(opts: BuildScanRecordOptions): ScanRecord {
       version: f.installedVersion,
       ...(packagesById.get(f.packageId)?.purl ? { purl: packagesById.get(f.packageId)!.purl } : {}),
     });
-    const sev = GRAFEAS_SEVERITY[f.severity?.severity ?? 'UNKNOWN'];
-    const type = packageTypeOf(f.packageType);
+    const sev = GRAFEAS_SEVERITY_OF[f.severity?.severity ?? 'UNKNOWN'];
+    const type = grafeasPackageTypeOf(f.packageType);
     const fixed = f.fixedVersions[0];
     const detail: Json = {
       affectedCpeUri: cpe,

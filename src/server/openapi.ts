@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document of the server, generated from the route table. */
 import { KINDS, KIND_NAMES, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from '../metadata/kinds.js';
 import { MAX_PAGE_SIZE } from '../metadata/page-token.js';
-import { SEVERITIES } from '../metadata/schema.js';
+import { GRAFEAS_SEVERITIES } from '../core/severity.js';
 import { ROUTES } from './routes.js';
 
 type Json = Record<string, unknown>;
@@ -160,7 +160,7 @@ function schemas(): Json {
             type: 'object',
             properties: {
               resourceUri: str,
-              severity: { type: 'string', enum: [...SEVERITIES] },
+              severity: { type: 'string', enum: [...GRAFEAS_SEVERITIES] },
               fixableCount: { type: 'string', format: 'int64' },
               totalCount: { type: 'string', format: 'int64' },
             },

@@ -10,14 +10,24 @@ import { rpmScheme } from './rpm.js';
 import { rubygemsScheme } from './rubygems.js';
 import { goScheme, npmScheme, semverScheme } from './semver.js';
 import type { VersionScheme } from './types.js';
+import { ecosystemKey, PACKAGE_TYPES } from '../core/package-types.js';
 
 export const VERSION_SCHEMES: ReadonlyMap<string, VersionScheme> = new Map(
   [dpkgScheme, apkScheme, rpmScheme, semverScheme, npmScheme, pep440Scheme, mavenScheme, goScheme, rubygemsScheme, nugetScheme, composerScheme, genericScheme].map((s) => [s.id, s]),
 );
 
+/** Distributions and ecosystems without a package type of their own, by lower-case name. */
+const OTHER_NAMES: Readonly<Record<string, string>> = { debian: 'dpkg', ubuntu: 'dpkg', alpine: 'apk', wolfi: 'apk', 'red hat': 'rpm', rocky: 'rpm', almalinux: 'rpm', nuget: 'nuget' };
+
+/** Scheme id by package type and by OSV ecosystem key (`pypi`, `crates.io`), from the package-type table. */
+const SCHEME_OF: ReadonlyMap<string, string> = new Map([
+  ...PACKAGE_TYPES.flatMap((t) => [[t.type, t.versionScheme] as const, ...('osv' in t ? [[ecosystemKey(t.osv), t.versionScheme] as const] : [])]),
+  ...Object.entries(OTHER_NAMES),
+]);
+
 /** Scheme for a package type or OSV ecosystem name. */
 export function schemeFor(ecosystemOrType: string): VersionScheme {
-  const k = ecosystemOrType.toLowerCase().split(':')[0]!;
-  const map: Record<string, string> = { deb: 'dpkg', debian: 'dpkg', ubuntu: 'dpkg', apk: 'apk', alpine: 'apk', wolfi: 'apk', rpm: 'rpm', 'red hat': 'rpm', rocky: 'rpm', almalinux: 'rpm', npm: 'npm', pypi: 'pep440', maven: 'maven', golang: 'go', go: 'go', gem: 'rubygems', rubygems: 'rubygems', nuget: 'nuget', cargo: 'semver', 'crates.io': 'semver', composer: 'composer', packagist: 'composer' };
-  return VERSION_SCHEMES.get(map[k] ?? k) ?? genericScheme;
+  const k = ecosystemKey(ecosystemOrType);
+  const id = SCHEME_OF.get(k) ?? k;
+  return VERSION_SCHEMES.get(id) ?? genericScheme;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { filterFindings, parseIgnoreFile, parseSeverities } from './filter.js';
+import { filterFindings, parseIgnoreFile } from './filter.js';
 import type { VulnerabilityFinding } from '../core/vulnerability.js';
+import { parseSeverityList } from '../core/severity.js';
 
 const f = (
   id: string,
@@ -29,7 +30,7 @@ describe('filters', () => {
     f('CVE-3', 'HIGH', ['2'], '/srv/x/package-lock.json', ['GHSA-3']),
   ];
   it.each([
-    ['severity HIGH', { severities: parseSeverities('high') }, ['CVE-2', 'CVE-3']],
+    ['severity HIGH', { severities: parseSeverityList('high') }, ['CVE-2', 'CVE-3']],
     ['ignore unfixed', { ignoreUnfixed: true }, ['CVE-2', 'CVE-3']],
     ['ignore by alias', { ignore: parseIgnoreFile('GHSA-3\n', 'x') }, ['CVE-1', 'CVE-2']],
     [
@@ -46,7 +47,7 @@ describe('filters', () => {
     expect(filterFindings(all, opts).map((x) => x.id)).toEqual(ids);
   });
   it('rejects unknown severities and options', () => {
-    expect(() => parseSeverities('HIGH,SEVERE')).toThrow(/Unknown severity/);
+    expect(() => parseSeverityList('HIGH,SEVERE')).toThrow(expect.objectContaining({ code: 'USAGE' }));
     expect(() => parseIgnoreFile('CVE-1 until:tomorrow', 'f')).toThrow(/f:1: unknown option/);
   });
 });

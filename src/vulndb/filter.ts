@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { PortcullisError } from '../core/errors.js';
 import type { VulnerabilityFinding } from '../core/vulnerability.js';
-import { SEVERITIES, type Severity } from '../core/severity.js';
+import type { Severity } from '../core/severity.js';
 
 export interface IgnoreRule {
   id: string;
@@ -53,12 +53,6 @@ export function loadIgnoreFile(path: string): IgnoreRule[] {
     throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `Ignore file "${path}" cannot be read`, hint: 'Check --ignorefile.' });
   }
   return parseIgnoreFile(text, path);
-}
-
-export function parseSeverities(list: string): Severity[] {
-  const out = list.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-  for (const s of out) if (!(SEVERITIES as readonly string[]).includes(s)) throw new PortcullisError({ code: 'USAGE', message: `Unknown severity "${s}"`, hint: `Use a comma list of ${SEVERITIES.join(', ')}.` });
-  return out as Severity[];
 }
 
 export interface FilterOptions {

@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
+import { ecosystemKey } from '../core/package-types.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { downloadSource, isUrl, redactUrl, type Validators } from './download.js';
@@ -179,7 +180,7 @@ async function insertOsv(trx: Transaction<Database>, source: string, records: Os
       const seen = new Set<string>();
       for (const a of r.affected ?? []) {
         if (!a.package?.ecosystem || !a.package.name) continue;
-        const eco = a.package.ecosystem.split(':')[0]!.toLowerCase();
+        const eco = ecosystemKey(a.package.ecosystem);
         const name = normalisePackageName(a.package.ecosystem, a.package.name);
         const k = `${eco}|${name}`;
         if (seen.has(k)) continue;

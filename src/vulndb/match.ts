@@ -4,7 +4,7 @@
  * one finding per package. Language packages installed by an OS package (`metadata.osPackage`)
  * are left to the distribution's advisories, which know its backports.
  */
-import { osvEcosystemOfType } from '../core/package-types.js';
+import { ecosystemKey, osvEcosystemOfType } from '../core/package-types.js';
 import { severityRank, type SeverityInfo } from '../core/severity.js';
 import type { CatalogResult, Package } from '../core/types.js';
 import type { MatchResult, VulnerabilityFinding } from '../core/vulnerability.js';
@@ -215,7 +215,7 @@ export class MemoryIndex implements AdvisoryIndex {
       for (const a of r.affected ?? []) {
         if (!a.package) continue;
         this.osvEcosystems.add(a.package.ecosystem.toLowerCase());
-        const eco = a.package.ecosystem.split(':')[0]!.toLowerCase();
+        const eco = ecosystemKey(a.package.ecosystem);
         const k = `${eco}|${eco === 'pypi' ? a.package.name.toLowerCase().replace(/[-_.]+/g, '-') : a.package.name}`;
         const list = this.osv.get(k) ?? [];
         if (!list.includes(r)) list.push(r);
@@ -236,7 +236,7 @@ export class MemoryIndex implements AdvisoryIndex {
   }
 
   osvRecords(ecosystem: string, name: string): OsvRecord[] {
-    const eco = ecosystem.split(':')[0]!.toLowerCase();
+    const eco = ecosystemKey(ecosystem);
     return this.osv.get(`${eco}|${eco === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name}`) ?? [];
   }
 

@@ -3,6 +3,7 @@
  * evaluation of `affected[].ranges` (SEMVER, ECOSYSTEM; GIT ranges by exact commit only, since the
  * repository's history is not at hand) and `affected[].versions`.
  */
+import { ecosystemKey } from '../core/package-types.js';
 import { parse as parseYaml } from 'yaml';
 import { schemeFor } from '../versions/registry.js';
 import { semverScheme } from '../versions/semver.js';
@@ -61,7 +62,7 @@ export function parseOsv(text: string): OsvRecord {
 
 /** PEP 503 for PyPI, case-insensitive where the ecosystem is. */
 export function normalisePackageName(ecosystem: string, name: string): string {
-  const e = ecosystem.split(':')[0]!.toLowerCase();
+  const e = ecosystemKey(ecosystem);
   if (e === 'pypi') return name.toLowerCase().replace(/[-_.]+/g, '-');
   if (e === 'nuget' || e === 'packagist' || e === 'composer') return name.toLowerCase();
   return name;

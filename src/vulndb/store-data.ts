@@ -3,6 +3,7 @@
  * embedded store alike. Results are ordered (records by id, bytewise; OS advisories in import
  * order) so that the advisory index file, built from the same tables, answers identically.
  */
+import { ecosystemKey } from '../core/package-types.js';
 import { loadSourceTimes } from './coverage-store.js';
 import { sql } from 'kysely';
 import type { Store } from '../store/store.js';
@@ -27,7 +28,7 @@ export function storeAdvisoryData(store: Store): AdvisoryData {
       return rows.rows.map((r) => parseRecord(r.record));
     },
     async hasOsvEcosystem(osvEco) {
-      const base = osvEco.split(':')[0]!.toLowerCase();
+      const base = ecosystemKey(osvEco);
       const any = await sql<{ one: number }>`select 1 as one from osv_advisories a where a.id in (select advisory_id from osv_packages where ecosystem = ${base})
         and exists (select 1 from jsonb_array_elements(a.record->'affected') x where lower(x->'package'->>'ecosystem') = lower(${osvEco}) or lower(x->'package'->>'ecosystem') like lower(${osvEco + ':%'})) limit 1`.execute(store.db);
       return any.rows.length > 0;

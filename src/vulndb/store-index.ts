@@ -5,6 +5,7 @@
  * depend on which one answered.
  */
 import type { SourceTimes } from './freshness.js';
+import { ecosystemKey, isOsPackageType, osvEcosystemOfType } from '../core/package-types.js';
 import type { CatalogResult } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import { MemoryIndex, osvEcosystemOf } from './match.js';
@@ -12,8 +13,6 @@ import { normalisePackageName, type OsvRecord } from './osv.js';
 import type { FixState } from '../core/vulnerability.js';
 import type { OsAdvisory } from './types.js';
 
-const ECOSYSTEMS: Record<string, string> = { npm: 'npm', pypi: 'pypi', golang: 'go', maven: 'maven', cargo: 'crates.io', gem: 'rubygems', composer: 'packagist' };
-const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
 
 export interface PackageKey {
   /** As stored in `osv_packages.ecosystem`: the OSV ecosystem before `:`, lower case (`npm`, `debian`). */
@@ -69,15 +68,16 @@ export async function loadIndexFrom(data: AdvisoryData, result: CatalogResult, r
   const index = new MemoryIndex();
   const langKeys = new Map<string, PackageKey>();
   for (const p of result.packages) {
-    const eco = ECOSYSTEMS[p.type];
-    if (!eco) continue;
+    const osv = osvEcosystemOfType(p.type);
+    if (!osv) continue;
+    const eco = ecosystemKey(osv);
     const name = normalisePackageName(eco, p.name);
     langKeys.set(`${eco}|${name}`, { ecosystem: eco, name });
   }
   const osvEco = osvEcosystemOf(result.os);
   if (osvEco) {
-    const base = osvEco.split(':')[0]!.toLowerCase();
-    for (const p of result.packages) if (OS_TYPES.has(p.type)) langKeys.set(`${base}|${p.source?.name ?? p.name}`, { ecosystem: base, name: p.source?.name ?? p.name });
+    const base = ecosystemKey(osvEco);
+    for (const p of result.packages) if (isOsPackageType(p.type)) langKeys.set(`${base}|${p.source?.name ?? p.name}`, { ecosystem: base, name: p.source?.name ?? p.name });
     // Whether this release has OSV data at all (so "no data" is said only when it is true).
     if (await data.hasOsvEcosystem(osvEco)) index.markOsvEcosystem(osvEco);
   }
@@ -85,7 +85,7 @@ export async function loadIndexFrom(data: AdvisoryData, result: CatalogResult, r
   if (names.length > 0) index.addOsv(await data.osvRecords(names));
   const distro = result.os?.id;
   if (distro && release) {
-    const sources = [...new Set(result.packages.filter((p) => OS_TYPES.has(p.type)).map((p) => p.source?.name ?? p.name))];
+    const sources = [...new Set(result.packages.filter((p) => isOsPackageType(p.type)).map((p) => p.source?.name ?? p.name))];
     index.addOs(await data.osAdvisories(distro, release, sources));
     if (await data.hasRelease(distro, release)) index.markRelease(distro, release);
   }

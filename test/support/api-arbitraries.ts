@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import { KIND_NAMES, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from '../../src/metadata/kinds.js';
-import { noteSchema, occurrenceSchema, SEVERITIES, vulnerabilityNoteSchema, vulnerabilityOccurrenceSchema } from '../../src/metadata/schema.js';
+import { GRAFEAS_SEVERITIES } from '../../src/core/severity.js';
+import { noteSchema, occurrenceSchema, vulnerabilityNoteSchema, vulnerabilityOccurrenceSchema } from '../../src/metadata/schema.js';
 import { ROUTES } from '../../src/server/routes.js';
 
 export interface FuzzRequest {
@@ -103,7 +104,7 @@ function segment(known: readonly string[]) {
   );
 }
 
-const SEVERITY = fc.constantFrom(...SEVERITIES);
+const SEVERITY = fc.constantFrom(...GRAFEAS_SEVERITIES);
 const TIMESTAMP = fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
 
 /** Scalars of any JSON type, hostile strings and numbers given as strings included. */

@@ -1,6 +1,7 @@
 /** Types and helpers shared by the JavaScript catalogers (npm, yarn, pnpm, installed node_modules). */
 import { PackageURL } from 'packageurl-js';
 import { normaliseLicenses } from '../license.js';
+import { isRecord } from '../../core/is-record.js';
 
 /**
  * One package of a lockfile. Copies with the same name and version are merged into one entry:
@@ -114,10 +115,6 @@ export function parseJsonObject(buf: Buffer, what: string): Record<string, unkno
   }
   if (!isRecord(doc)) throw new Error(`${what} is not a JSON object`);
   return doc;
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Keys of a `{name: range}` map, or none when it is not an object. */

@@ -8,7 +8,8 @@
  * layout. Edges are resolved as Node resolves `require` from each package's directory.
  */
 import { normaliseLicenses } from '../license.js';
-import { depNames, inNodeModules, isRecord, LockCollector, nameFromModulePath, basename, parseJsonObject, resolveNodeModule, type LockFact } from './common.js';
+import { depNames, inNodeModules, LockCollector, nameFromModulePath, basename, parseJsonObject, resolveNodeModule, type LockFact } from './common.js';
+import { isRecord } from '../../core/is-record.js';
 
 interface V2Entry {
   name?: unknown;

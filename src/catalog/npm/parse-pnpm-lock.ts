@@ -10,7 +10,8 @@
  * dev-only set by reachability.
  */
 import { parse as parseYaml } from 'yaml';
-import { isRecord, LockCollector, type LockFact } from './common.js';
+import { LockCollector, type LockFact } from './common.js';
+import { isRecord } from '../../core/is-record.js';
 
 /** Splits a package key of any lockfile version into name and version (peers dropped). */
 export function parsePnpmKey(key: string): { name: string; version: string } | undefined {

@@ -5,7 +5,8 @@
  * the keys to give edges.
  */
 import { parse as parseYaml } from 'yaml';
-import { isRecord, LockCollector, type LockFact } from './common.js';
+import { LockCollector, type LockFact } from './common.js';
+import { isRecord } from '../../core/is-record.js';
 
 interface Block {
   descriptors: string[];

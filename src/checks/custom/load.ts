@@ -31,6 +31,7 @@ import { parseAllDocuments } from 'yaml';
 import { PortcullisError } from '../../core/errors.js';
 import type { RuleDef } from '../rule.js';
 import { isSeverity, SEVERITIES } from '../../core/severity.js';
+import { isRecord } from '../../core/is-record.js';
 
 export interface CustomRule extends RuleDef {
   file: string;
@@ -43,7 +44,6 @@ export interface CustomRule extends RuleDef {
 }
 
 const MAX_RULE_FILE_BYTES = 1 << 20;
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function celEnvironment(): Environment {
   return new Environment({ unlistedVariablesAreDyn: false }).registerVariable('object', 'dyn').registerVariable('podSpec', 'dyn').registerVariable('namespaceObject', 'dyn');

@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { isDockerfileName, looksLikeDockerfile } from '../dockerfile/parse.js';
 import type { FieldPath } from './pss/types.js';
+import { isRecord } from '../../core/is-record.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 32 << 20;
 export const DEFAULT_MAX_ALIAS_COUNT = 100;
@@ -50,10 +51,6 @@ export interface ParsedInput {
   documents: ParsedDocument[];
   /** Offsets where lines start, as the `yaml` LineCounter records them. */
   lineStarts: number[];
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 export function isManifestObject(v: Record<string, unknown>): boolean {

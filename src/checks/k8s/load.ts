@@ -24,6 +24,7 @@ import {
 } from './_parse-manifests.js';
 import { parseFilesInParallel, parseWorkerCount, type ParseTask } from './_parse-pool.js';
 import type { FieldPath } from './pss/types.js';
+import { isRecord } from '../../core/is-record.js';
 
 export { DEFAULT_MAX_ALIAS_COUNT, DEFAULT_MAX_FILE_BYTES, type ManifestUnknown };
 
@@ -135,10 +136,6 @@ function addParsed(into: LoadResult, p: ParsedInput): void {
       });
     }
   }
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function limitsOf(opts: LoadOptions): ParseLimits {

@@ -1,3 +1,4 @@
+import { isRecord } from '../../core/is-record.js';
 /**
  * Kubernetes label selectors (metav1.LabelSelector) with the API's semantics: `matchLabels` and
  * `matchExpressions` are ANDed; an empty selector matches everything. Operators: `In` (key present
@@ -18,7 +19,6 @@ export interface ParsedSelector {
   invalid?: string;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 const NOTHING = (invalid: string): ParsedSelector => ({ empty: false, matches: () => false, invalid });
 

@@ -5,6 +5,7 @@
  */
 import type { ManifestObject } from './load.js';
 import type { FieldPath, PodMetaLike, PodSpecLike } from './pss/types.js';
+import { isRecord } from '../../core/is-record.js';
 
 interface WorkloadKind {
   /** API groups (the part of apiVersion before `/`; `''` for the core group). */
@@ -32,7 +33,6 @@ export interface PodTemplate {
   spec: PodSpecLike;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function groupOf(apiVersion: string): string {
   const i = apiVersion.indexOf('/');

@@ -12,8 +12,9 @@
  * nothing). A vulnerability without `analysis` is data, not a statement, and is skipped.
  */
 import { PackageURL } from 'packageurl-js';
-import { isObj, isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement } from './types.js';
+import { isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement } from './types.js';
 import type { VexStatus } from '../../core/vulnerability.js';
+import { isRecord } from '../../core/is-record.js';
 
 export const CYCLONEDX_VEX_VERSIONS = ['1.4', '1.5', '1.6'] as const;
 
@@ -40,13 +41,13 @@ export const CYCLONEDX_JUSTIFICATIONS = [
 
 /** Whether a parsed JSON document claims to be a CycloneDX BOM. */
 export function isCycloneDxBom(doc: unknown): boolean {
-  return isObj(doc) && doc.bomFormat === 'CycloneDX';
+  return isRecord(doc) && doc.bomFormat === 'CycloneDX';
 }
 
 function collectComponents(list: unknown, into: Map<string, Obj>): void {
   if (!Array.isArray(list)) return;
   for (const c of list) {
-    if (!isObj(c)) continue;
+    if (!isRecord(c)) continue;
     if (typeof c['bom-ref'] === 'string') into.set(c['bom-ref'], c);
     collectComponents(c.components, into);
   }
@@ -72,7 +73,7 @@ function refIds(ref: string, components: Map<string, Obj>): string[] {
 }
 
 function timeOf(o: unknown, key: string, where: string, source: string): string | undefined {
-  if (!isObj(o) || o[key] === undefined) return undefined;
+  if (!isRecord(o) || o[key] === undefined) return undefined;
   if (!isTimestamp(o[key]))
     throw vexInvalid(source, `${where}.${key} "${String(o[key])}" is not an RFC 3339 date-time`);
   return o[key];
@@ -80,7 +81,7 @@ function timeOf(o: unknown, key: string, where: string, source: string): string 
 
 /** Reads the statements of a CycloneDX VEX document; throws `VEX_INVALID` saying what is wrong. */
 export function parseCycloneDxVex(doc: unknown, source: string): VexStatement[] {
-  if (!isObj(doc) || doc.bomFormat !== 'CycloneDX')
+  if (!isRecord(doc) || doc.bomFormat !== 'CycloneDX')
     throw vexInvalid(source, '"bomFormat" is not "CycloneDX"');
   if (!(CYCLONEDX_VEX_VERSIONS as readonly unknown[]).includes(doc.specVersion))
     throw vexInvalid(
@@ -90,15 +91,15 @@ export function parseCycloneDxVex(doc: unknown, source: string): VexStatement[] 
   if (!Array.isArray(doc.vulnerabilities))
     throw vexInvalid(source, '"vulnerabilities" is missing or not an array');
   const components = new Map<string, Obj>();
-  if (isObj(doc.metadata)) collectComponents([doc.metadata.component], components);
+  if (isRecord(doc.metadata)) collectComponents([doc.metadata.component], components);
   collectComponents(doc.components, components);
   const docTime = timeOf(doc.metadata, 'timestamp', 'metadata', source);
   const out: VexStatement[] = [];
   doc.vulnerabilities.forEach((v: unknown, i) => {
     const where = `vulnerabilities[${i}]`;
-    if (!isObj(v)) throw vexInvalid(source, `${where} is not an object`);
+    if (!isRecord(v)) throw vexInvalid(source, `${where} is not an object`);
     if (v.analysis === undefined) return;
-    if (!isObj(v.analysis)) throw vexInvalid(source, `${where}.analysis is not an object`);
+    if (!isRecord(v.analysis)) throw vexInvalid(source, `${where}.analysis is not an object`);
     const a = v.analysis;
     const id = typeof v.id === 'string' && v.id.trim() ? v.id : undefined;
     if (!id) throw vexInvalid(source, `${where}.id is missing`);
@@ -120,7 +121,7 @@ export function parseCycloneDxVex(doc: unknown, source: string): VexStatement[] 
     if (v.references !== undefined) {
       if (!Array.isArray(v.references)) throw vexInvalid(source, `${where}.references is not an array`);
       v.references.forEach((r: unknown, j) => {
-        if (!isObj(r) || typeof r.id !== 'string')
+        if (!isRecord(r) || typeof r.id !== 'string')
           throw vexInvalid(source, `${where}.references[${j}].id is missing`);
         aliases.push(r.id);
       });
@@ -128,7 +129,7 @@ export function parseCycloneDxVex(doc: unknown, source: string): VexStatement[] 
     if (!Array.isArray(v.affects) || v.affects.length === 0)
       throw vexInvalid(source, `${where}.affects is missing or empty`);
     const products = v.affects.map((af: unknown, j): VexProduct => {
-      if (!isObj(af) || typeof af.ref !== 'string' || !af.ref)
+      if (!isRecord(af) || typeof af.ref !== 'string' || !af.ref)
         throw vexInvalid(source, `${where}.affects[${j}].ref is missing`);
       const ids = refIds(af.ref, components);
       for (const p of ids.filter((x) => x.startsWith('pkg:'))) {
@@ -145,7 +146,7 @@ export function parseCycloneDxVex(doc: unknown, source: string): VexStatement[] 
       if (!Array.isArray(af.versions))
         throw vexInvalid(source, `${where}.affects[${j}].versions is not an array`);
       const versions = af.versions.flatMap((x: unknown, k) => {
-        if (!isObj(x) || (typeof x.version !== 'string' && typeof x.range !== 'string'))
+        if (!isRecord(x) || (typeof x.version !== 'string' && typeof x.range !== 'string'))
           throw vexInvalid(source, `${where}.affects[${j}].versions[${k}] has neither version nor range`);
         return typeof x.version === 'string' ? [x.version] : [];
       });

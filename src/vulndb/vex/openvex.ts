@@ -7,8 +7,9 @@
  * `last_updated` default to the document's. Unknown fields are ignored.
  */
 import { PackageURL } from 'packageurl-js';
-import { isObj, isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement } from './types.js';
+import { isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement } from './types.js';
 import { VEX_STATUSES, type VexStatus } from '../../core/vulnerability.js';
+import { isRecord } from '../../core/is-record.js';
 
 export const OPENVEX_CONTEXT = 'https://openvex.dev/ns/v0.2.0';
 
@@ -24,7 +25,7 @@ export const OPENVEX_JUSTIFICATIONS = [
 /** Whether a parsed JSON document claims to be OpenVEX (of any version). */
 export function isOpenVex(doc: unknown): boolean {
   return (
-    isObj(doc) && typeof doc['@context'] === 'string' && doc['@context'].startsWith('https://openvex.dev/ns')
+    isRecord(doc) && typeof doc['@context'] === 'string' && doc['@context'].startsWith('https://openvex.dev/ns')
   );
 }
 
@@ -34,12 +35,12 @@ function str(x: unknown): string | undefined {
 
 /** Identifiers of one OpenVEX component (`@id`, `identifiers.*`); purls are checked to parse. */
 function componentIds(c: unknown, where: string, source: string): string[] {
-  if (!isObj(c)) throw vexInvalid(source, `${where} is not an object`);
+  if (!isRecord(c)) throw vexInvalid(source, `${where} is not an object`);
   const ids: string[] = [];
   const id = str(c['@id']);
   if (id) ids.push(id);
   if (c.identifiers !== undefined) {
-    if (!isObj(c.identifiers)) throw vexInvalid(source, `${where}.identifiers is not an object`);
+    if (!isRecord(c.identifiers)) throw vexInvalid(source, `${where}.identifiers is not an object`);
     for (const k of ['purl', 'cpe22', 'cpe23'] as const) {
       const v = c.identifiers[k];
       if (v === undefined) continue;
@@ -81,7 +82,7 @@ function timestampField(o: Obj, key: string, where: string, source: string): str
 
 /** Reads the statements of an OpenVEX v0.2.0 document; throws `VEX_INVALID` saying what is wrong. */
 export function parseOpenVex(doc: unknown, source: string): VexStatement[] {
-  if (!isObj(doc)) throw vexInvalid(source, 'the document is not a JSON object');
+  if (!isRecord(doc)) throw vexInvalid(source, 'the document is not a JSON object');
   if (doc['@context'] !== OPENVEX_CONTEXT)
     throw vexInvalid(
       source,
@@ -92,9 +93,9 @@ export function parseOpenVex(doc: unknown, source: string): VexStatement[] {
   if (!Array.isArray(doc.statements)) throw vexInvalid(source, '"statements" is missing or not an array');
   return doc.statements.map((s: unknown, i): VexStatement => {
     const where = `statements[${i}]`;
-    if (!isObj(s)) throw vexInvalid(source, `${where} is not an object`);
+    if (!isRecord(s)) throw vexInvalid(source, `${where} is not an object`);
     const v = s.vulnerability;
-    if (!isObj(v)) throw vexInvalid(source, `${where}.vulnerability is missing or not an object`);
+    if (!isRecord(v)) throw vexInvalid(source, `${where}.vulnerability is missing or not an object`);
     const name = str(v.name);
     if (!name) throw vexInvalid(source, `${where}.vulnerability.name is missing`);
     if (

@@ -35,10 +35,6 @@ export function vexInvalid(source: string, what: string): PortcullisError {
 
 export type Obj = Record<string, unknown>;
 
-export function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** Whether `s` is an RFC 3339 date-time that Date can read. */
 export function isTimestamp(s: unknown): s is string {
   return (

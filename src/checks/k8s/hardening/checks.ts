@@ -5,11 +5,12 @@
 import { credentialInValue, isCredentialName, isLiteralSecretValue } from '../../_credentials.js';
 import type { Hit } from '../_finding.js';
 import type { ManifestObject } from '../load.js';
-import { containersOf, isRecord, asArray, str, type VisitedContainer } from '../pss/_helpers.js';
+import { containersOf, asArray, str, type VisitedContainer } from '../pss/_helpers.js';
 import type { FieldPath, PodSpecLike, SecurityContextLike } from '../pss/types.js';
 import { labelsOf, type ParsedSelector } from '../selectors.js';
 import type { PodTemplate } from '../workloads.js';
 import { DOCKER_HUB, isTrustedImage, parseImageName } from './images.js';
+import { isRecord } from '../../../core/is-record.js';
 
 /** What the checks can see besides the object: other objects of the input, and options. */
 export interface HardeningIndex {

@@ -5,7 +5,7 @@
 import type { ConfigFinding } from '../../../core/config-finding.js';
 import { apiGroup, findingFromHits } from '../_finding.js';
 import type { LoadResult, ManifestObject } from '../load.js';
-import { isRecord } from '../pss/_helpers.js';
+import { isRecord } from '../../../core/is-record.js';
 import { parseLabelSelector } from '../selectors.js';
 import { podTemplateOf } from '../workloads.js';
 import type { HardeningContext, HardeningIndex } from './checks.js';

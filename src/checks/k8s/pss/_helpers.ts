@@ -1,5 +1,6 @@
 /** Small shared pieces of the controls: message formatting and container visiting. */
 import type { ContainerLike, FieldPath, PodSpecLike, PssVersion } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 export const v = (minor: number): PssVersion => ({ major: 1, minor });
 
@@ -18,10 +19,6 @@ export function goQuote(s: string): string {
 }
 
 export const ALLOWED = { allowed: true } as const;
-
-export function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 export function asArray(x: unknown): unknown[] {
   return Array.isArray(x) ? x : [];

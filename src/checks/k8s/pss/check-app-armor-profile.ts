@@ -10,8 +10,9 @@
  * Kubernetes checks the field (API since v1.30) in its one v1.0 revision, so both the field and
  * the annotations are checked at every policy version, as the admission controller does.
  */
-import { ALLOWED, containersOf, goQuote, isRecord, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
+import { ALLOWED, containersOf, goQuote, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { FieldPath, PssCheck } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const allowedType = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';

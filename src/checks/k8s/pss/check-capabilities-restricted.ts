@@ -6,8 +6,9 @@
  * (must include ALL) and …capabilities.add (undefined/empty or NET_BIND_SERVICE).
  * Replaces `capabilities_baseline` when restricted is evaluated.
  */
-import { ALLOWED, asArray, containersOf, isRecord, isWindowsPod, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
+import { ALLOWED, asArray, containersOf, isWindowsPod, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { CheckPodFn, FieldPath, PssCheck } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 const capabilitiesRestricted_1_22: CheckPodFn = (_meta, spec) => {
   const missingDrop: string[] = [];

@@ -4,8 +4,9 @@
  * Restricted fields: spec.volumes[*].hostPath. Allowed values: undefined/nil.
  * Under restricted, `restrictedVolumes` replaces this control.
  */
-import { ALLOWED, asArray, isRecord, joinQuote, pluralize, str, v } from './_helpers.js';
+import { ALLOWED, asArray, joinQuote, pluralize, str, v } from './_helpers.js';
 import type { FieldPath, PssCheck } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 export const checkHostPathVolumes: PssCheck = {
   id: 'hostPathVolumes',

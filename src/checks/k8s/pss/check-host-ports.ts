@@ -4,8 +4,9 @@
  * Restricted fields: spec.{containers,initContainers,ephemeralContainers}[*].ports[*].hostPort.
  * Allowed values: undefined, 0.
  */
-import { ALLOWED, asArray, containersOf, isRecord, joinQuote, pluralize, sortedSet, v } from './_helpers.js';
+import { ALLOWED, asArray, containersOf, joinQuote, pluralize, sortedSet, v } from './_helpers.js';
 import type { FieldPath, PssCheck } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 export const checkHostPorts: PssCheck = {
   id: 'hostPorts',

@@ -6,8 +6,9 @@
  * {livenessProbe,readinessProbe,startupProbe}.{httpGet,tcpSocket}.host and
  * lifecycle.{postStart,preStop}.{httpGet,tcpSocket}.host. Allowed values: undefined, "".
  */
-import { ALLOWED, containersOf, isRecord, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
+import { ALLOWED, containersOf, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { FieldPath, HandlerLike, PssCheck } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 export const checkHostProbesAndHostLifecycle: PssCheck = {
   id: 'hostProbesAndHostLifecycle',

@@ -5,8 +5,9 @@
  * image, persistentVolumeClaim, projected, secret. (A volume with no source is defaulted to
  * emptyDir by the API server.) Replaces `hostPathVolumes` when restricted is evaluated.
  */
-import { ALLOWED, asArray, isRecord, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
+import { ALLOWED, asArray, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { FieldPath, PssCheck } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 export const ALLOWED_VOLUME_TYPES: ReadonlySet<string> = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 

@@ -6,8 +6,9 @@
  * Allowed types: undefined/empty, container_t, container_init_t, container_kvm_t, and from v1.31
  * container_engine_t. User and role: undefined/empty.
  */
-import { ALLOWED, containersOf, isRecord, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
+import { ALLOWED, containersOf, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { CheckPodFn, FieldPath, PssCheck } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 const TYPES_1_0 = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
 const TYPES_1_31 = [...TYPES_1_0, 'container_engine_t'];

@@ -7,9 +7,10 @@
  * v1.19+: spec.securityContext.seccompProfile.type and the containers' securityContext;
  * allowed: undefined, RuntimeDefault, Localhost.
  */
-import { ALLOWED, containersOf, goQuote, isRecord, pluralize, sortedSet, str, v } from './_helpers.js';
+import { ALLOWED, containersOf, goQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import { seccompFields } from './_seccomp.js';
 import type { FieldPath, PssCheck } from './types.js';
+import { isRecord } from '../../../core/is-record.js';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';

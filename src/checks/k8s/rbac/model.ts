@@ -9,8 +9,9 @@
  * @see https://kubernetes.io/docs/reference/access-authn-authz/rbac/
  */
 import type { ManifestObject } from '../load.js';
-import { asArray, isRecord, str } from '../pss/_helpers.js';
+import { asArray, str } from '../pss/_helpers.js';
 import { labelsOf, parseLabelSelector } from '../selectors.js';
+import { isRecord } from '../../../core/is-record.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
