@@ -1,6 +1,6 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../oci/registry/credentials.js';
+import { Secret } from '../core/secret.js';
 import { decodePem, decryptKeyBytes, encodePem, encryptKeyBytes, encryptPrivateKeyPem, ENCRYPTED_KEY_LABEL, generateKeyPair, isEncryptedPrivateKey, loadPrivateKey, loadPublicKey, publicKeyPem } from './keys.js';
 
 const pw = (s: string) => async () => new Secret(s);

@@ -19,13 +19,15 @@ import { request, type Dispatcher } from 'undici';
 import { PortcullisError } from '../core/errors.js';
 import { parseJsonText, pushDispatcher, tlsError, type PushTls } from '../scan/push.js';
 import { sendWithRetry, type RetryPolicy } from '../scan/push-retry.js';
+import type { Secret } from '../core/secret.js';
 
 export const SIGNATURES_NOTE_ID = 'portcullis-signatures';
 export const ATTESTATIONS_NOTE_ID = 'portcullis-attestations';
 
 export interface RecordTarget {
   url: string;
-  token?: string;
+  /** Bearer token; only `.reveal()`ed into the Authorization header. */
+  token?: Secret;
   /** Project the occurrence is written to. */
   project: string;
   /** Project of the note (default: `project`). */
@@ -107,7 +109,7 @@ async function call(
           dispatcher: d,
           headers: {
             ...(body ? { 'content-type': 'application/json' } : {}),
-            ...(t.token ? { authorization: `Bearer ${t.token}` } : {}),
+            ...(t.token ? { authorization: `Bearer ${t.token.reveal()}` } : {}),
           },
           ...(body ? { body: JSON.stringify(body) } : {}),
         }),

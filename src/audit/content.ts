@@ -6,9 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
+import type { AuditContentRef, AuditedCollectionName } from '../core/audit-entry.js';
 import { canonicalDigest } from './canonical.js';
-
-export type AuditedCollectionName = 'notes' | 'occurrences';
 
 export interface AuditedCollection {
   collection: AuditedCollectionName;
@@ -44,13 +43,6 @@ export function auditedCollection(name: AuditedCollectionName): AuditedCollectio
 }
 
 /** A row a write left (or deleted), as the store returned it. */
-export interface ContentRef {
-  collection: AuditedCollectionName;
-  row: Record<string, unknown>;
-  /** The row was deleted by the write: its digest is of what was deleted. */
-  deleted?: boolean;
-}
-
 /** One line of an entry's content, as kept in audit_resources. */
 export interface ContentLink {
   collection: AuditedCollectionName;
@@ -75,7 +67,7 @@ export function rowDigest(c: AuditedCollection, row: Record<string, unknown>): s
   return canonicalDigest(o);
 }
 
-export function linkOf(ref: ContentRef): ContentLink {
+export function linkOf(ref: AuditContentRef): ContentLink {
   const c = auditedCollection(ref.collection);
   return {
     collection: c.collection,

@@ -9,10 +9,10 @@
  * entries), so the newest link of a resource is its highest entry id.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { ADVISORY_LOCKS } from '../store/advisory-locks.js';
 import type { Database } from '../store/schema.js';
 import { GENESIS_HASH, hashEntry, type HashedFields } from './hash.js';
 
-const AUDIT_LOCK = 727275; // fixed: serialises chain appends across processes
 const BATCH = 5000;
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -30,7 +30,7 @@ interface PendingRow {
 }
 
 async function linkRound(trx: Transaction<Database>, batch: number): Promise<number> {
-  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+  await sql`select pg_advisory_xact_lock(${ADVISORY_LOCKS.auditChain})`.execute(trx);
   const taken = await sql<PendingRow>`delete from audit_pending where id in (select id from audit_pending order by id limit ${batch}) returning *`.execute(trx);
   if (taken.rows.length === 0) return 0;
   const pending = taken.rows.sort((a, b) => Number(a.id) - Number(b.id));

@@ -14,27 +14,11 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { contentHash, contentHashSql, linkOf, type ContentRef } from './content.js';
+import type { AuditEntry, AuditOutcome } from '../core/audit-entry.js';
+import { contentHash, contentHashSql, linkOf } from './content.js';
 import { GENESIS_HASH, hashEntry } from './hash.js';
 import { linkPending } from './linker.js';
 import { verifyContent } from './verify-content.js';
-
-export type AuditOutcome = 'ok' | 'denied' | 'error';
-
-export interface AuditEntry {
-  /** Who: a token id, a certificate subject, `anonymous`, `cli`. */
-  actor: string;
-  /** What: `occurrences.batchCreate`, `notes.delete`, `token.create`, … */
-  action: string;
-  /** On what: a resource name (`projects/p/occurrences/…`) or path. */
-  resource: string;
-  outcome: AuditOutcome;
-  /** From where: client address. */
-  remote?: string;
-  detail?: Record<string, unknown>;
-  /** The resource rows the write left (as stored after it) or deleted, bound by digest. */
-  content?: readonly ContentRef[];
-}
 
 export interface AuditRecord extends Omit<AuditEntry, 'content'> {
   n: number;

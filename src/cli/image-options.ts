@@ -2,8 +2,9 @@
 import { Option, type Command } from 'commander';
 import { PortcullisError } from '../core/errors.js';
 import { parsePlatform } from '../oci/manifest.js';
-import { parseCreds, Secret } from '../oci/registry/credentials.js';
+import { parseCreds } from '../oci/registry/credentials.js';
 import type { CatalogTargetOptions } from '../scan/catalog-target.js';
+import { Secret } from '../core/secret.js';
 
 export interface ImageFlags {
   platform?: string;

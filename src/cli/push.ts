@@ -12,6 +12,7 @@ import {
   type PushResult,
 } from '../scan/push.js';
 import type { VulnerabilityFinding } from '../core/vulnerability.js';
+import { Secret } from '../core/secret.js';
 
 export interface PushFlags {
   push?: string;
@@ -125,7 +126,7 @@ export async function pushFromScan(
   const r = await pushScan(record, {
     url: flags.push!,
     project: flags.pushProject!,
-    ...(flags.pushToken ? { token: flags.pushToken } : {}),
+    ...(flags.pushToken ? { token: new Secret(flags.pushToken) } : {}),
     tls: {
       ...(ca ? { ca } : {}),
       ...(flags.pushInsecure ? { insecure: true } : {}),

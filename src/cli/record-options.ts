@@ -9,6 +9,7 @@ import { PortcullisError } from '../core/errors.js';
 import { imageResourceUri, recordAttestation, type AttestationEvidence, type RecordResult, type RecordTarget } from '../attest/record.js';
 import type { DockerReference } from '../oci/reference.js';
 import { normalizeFingerprint } from '../scan/push.js';
+import { Secret } from '../core/secret.js';
 
 export interface RecordFlags {
   push?: string;
@@ -53,7 +54,7 @@ export function recordTargetOf(flags: RecordFlags): RecordTarget | undefined {
     url: flags.push,
     project: flags.pushProject,
     ...(flags.pushNotesProject ? { notesProject: flags.pushNotesProject } : {}),
-    ...(flags.pushToken ? { token: flags.pushToken } : {}),
+    ...(flags.pushToken ? { token: new Secret(flags.pushToken) } : {}),
     tls: { ...(ca ? { ca } : {}), ...(flags.pushInsecure ? { insecure: true } : {}), ...(flags.pushFingerprint ? { fingerprint: flags.pushFingerprint } : {}) },
   };
 }

@@ -12,8 +12,9 @@ import { isPkcs11Uri, Pkcs11Signer } from '../attest/pkcs11.js';
 import { KeySigner, type Signer } from '../attest/signer.js';
 import { parseImageReference, type DockerReference } from '../oci/reference.js';
 import { RegistryClient } from '../oci/registry/client.js';
-import { findCredentials, parseCreds, Secret, type Credentials } from '../oci/registry/credentials.js';
+import { findCredentials, parseCreds, type Credentials } from '../oci/registry/credentials.js';
 import { TOOL_VERSION } from './version.js';
+import { Secret } from '../core/secret.js';
 
 export const PASSWORD_ENV = 'PORTCULLIS_PASSWORD';
 /** cosign's variable, read when PASSWORD_ENV is not set (so cosign users' scripts keep working). */

@@ -1,4 +1,5 @@
 /** The Grafeas occurrence operations on the store (create, batchCreate, get, list, update, delete, the note of an occurrence). */
+import type { AuditEntry } from '../core/audit-entry.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
@@ -19,7 +20,6 @@ import {
   OCCURRENCE_IMMUTABLE,
   type OccurrenceList,
   type WriteContext,
-  type WriteRecord,
   at,
   audit,
   checkBatchSize,
@@ -101,7 +101,7 @@ export async function createOccurrenceInline(
     create_time: now,
     update_time: now,
   };
-  const entry: WriteRecord = {
+  const entry: AuditEntry = {
     actor: ctx.actor,
     action: 'occurrences.create',
     resource: name,

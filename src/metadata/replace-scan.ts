@@ -4,7 +4,9 @@ import { PortcullisError } from '../core/errors.js';
 import { checkId, formatParent, type Parent } from './names.js';
 import { parseNoteInput, parseOccurrenceInput, type ProtoObject } from './proto-json.js';
 import { tryKind } from './kinds.js';
-import { type Db, type WriteContext, type WrittenRow, at, audit, jsonb, wrote } from './service-base.js';
+import type { AuditContentRef } from '../core/audit-entry.js';
+import { ADVISORY_LOCKS } from '../store/advisory-locks.js';
+import { type Db, type WriteContext, at, audit, jsonb, wrote } from './service-base.js';
 import { requireNotes } from './notes.js';
 import { occurrenceValues } from './occurrences.js';
 
@@ -14,8 +16,6 @@ export const MAX_SCAN = 20_000;
 export const SCAN_KINDS = ['DISCOVERY', 'PACKAGE', 'VULNERABILITY'] as const;
 
 export const REPLACE_FIELDS = ['resourceUri', 'notesProject', 'kinds', 'notes', 'occurrences'];
-/** Fixed first key of the transaction-scoped advisory lock that serialises replaces of one resource. */
-export const REPLACE_LOCK = 727276;
 export const INSERT_CHUNK = 1000;
 
 export interface ReplaceScanResult {
@@ -134,11 +134,11 @@ export async function replaceScan(
   });
   const now = (ctx.now ?? (() => new Date()))();
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${sql.lit(REPLACE_LOCK)}, hashtext(${`${parent.project}|${parent.location}|${notesProject}|${resourceUri}`}))`.execute(
+    await sql`select pg_advisory_xact_lock(${sql.lit(ADVISORY_LOCKS.replaceScan)}, hashtext(${`${parent.project}|${parent.location}|${notesProject}|${resourceUri}`}))`.execute(
       trx,
     );
     let notesCreated: string[] = [];
-    const content: WrittenRow[] = [];
+    const content: AuditContentRef[] = [];
     if (notes.length) {
       const existing = new Set<string>();
       for (let i = 0; i < notes.length; i += INSERT_CHUNK) {

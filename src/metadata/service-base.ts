@@ -1,5 +1,6 @@
 /** What every Grafeas operation on the store shares: the write context with its audit record, list options, error and batch helpers. */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { AuditContentRef, AuditEntry } from '../core/audit-entry.js';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
 import { parseNoteInput, parseOccurrenceInput, type ProtoObject } from './proto-json.js';
@@ -8,38 +9,20 @@ export type Db = Kysely<Database>;
 
 export const MAX_BATCH = 1000;
 
-/** A row a write left (as stored after it) or deleted: the audit entry binds its digest. */
-export interface WrittenRow {
-  collection: 'notes' | 'occurrences';
-  row: Record<string, unknown>;
-  deleted?: boolean;
-}
-
-/** What the audit log is told about a write. */
-export interface WriteRecord {
-  actor: string;
-  action: string;
-  resource: string;
-  outcome: 'ok';
-  remote?: string;
-  detail?: Record<string, unknown>;
-  content?: WrittenRow[];
-}
-
 export interface WriteContext {
   /** Who writes: a token id, `cli`, … */
   actor: string;
   remote?: string;
   now?: () => Date;
   /** Called inside the write's transaction. */
-  record?: (trx: Transaction<Database>, entry: WriteRecord) => Promise<unknown>;
+  record?: (trx: Transaction<Database>, entry: AuditEntry) => Promise<unknown>;
   /**
    * The audit entry as SQL common table expressions to run in the write's own statement, only
    * when the CTE named `guard` produced rows (the write happened): a single create is then one
    * statement, without a transaction around it. Its content rows are the values the statement
    * writes. Without it, `record` runs in a transaction.
    */
-  recordInline?: (entry: WriteRecord, guard: string) => RawBuilder<unknown>;
+  recordInline?: (entry: AuditEntry, guard: string) => RawBuilder<unknown>;
   /** May the caller attach occurrences to notes of this project? Default: yes. */
   canUseNotesOf?: (project: string) => boolean;
   /** May the caller create notes in this project (`occurrences:replaceScan`)? Default: yes. */
@@ -82,7 +65,7 @@ export async function audit(
   action: string,
   resource: string,
   detail: Record<string, unknown> | undefined,
-  content: WrittenRow[],
+  content: AuditContentRef[],
 ): Promise<void> {
   if (!ctx.record) return;
   await ctx.record(trx, {
@@ -97,10 +80,10 @@ export async function audit(
 }
 
 export const wrote = (
-  collection: WrittenRow['collection'],
+  collection: AuditContentRef['collection'],
   rows: readonly object[],
   deleted = false,
-): WrittenRow[] =>
+): AuditContentRef[] =>
   rows.map((row) => ({ collection, row: row as Record<string, unknown>, ...(deleted ? { deleted } : {}) }));
 
 export function jsonb(v: unknown) {

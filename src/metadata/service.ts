@@ -8,8 +8,6 @@
 export { MAX_BATCH } from './service-base.js';
 export type {
   Db,
-  WrittenRow,
-  WriteRecord,
   WriteContext,
   ListOptions,
   NoteList,

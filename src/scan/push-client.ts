@@ -4,6 +4,7 @@ import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { sendWithRetry, type RetriedResponse, type RetryPolicy } from './push-retry.js';
 import { PortcullisError } from '../core/errors.js';
 import { type Json, type ScanRecord } from './grafeas-record.js';
+import type { Secret } from '../core/secret.js';
 
 // ---------------------------------------------------------------------------------------------
 // The client
@@ -20,7 +21,8 @@ export interface PushTls {
 export interface PushOptions {
   /** The server's base URL, e.g. https://metadata.example:8443. */
   url: string;
-  token?: string;
+  /** Bearer token; only `.reveal()`ed into the Authorization header. */
+  token?: Secret;
   project: string;
   tls?: PushTls;
   /** Milliseconds; default 120 s. */
@@ -145,7 +147,7 @@ export async function pushScan(record: ScanRecord, opts: PushOptions): Promise<P
             dispatcher,
             headers: {
               'content-type': 'application/json',
-              ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+              ...(opts.token ? { authorization: `Bearer ${opts.token.reveal()}` } : {}),
             },
             body,
           }),

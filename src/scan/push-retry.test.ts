@@ -16,6 +16,7 @@ import { createToken } from '../server/tokens.js';
 import { openStore } from '../store/store.js';
 import { pushScan, type ScanRecord } from './push.js';
 import { retryAfterMs } from './push-retry.js';
+import { Secret } from '../core/secret.js';
 
 const servers: Server[] = [];
 afterAll(() => servers.forEach((s) => s.close()));
@@ -86,7 +87,7 @@ describe('Retry-After', () => {
       servers.push(s);
       await new Promise((r) => (s.listening ? r(undefined) : s.once('listening', r)));
       const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-      const pushes = Array.from({ length: 5 }, (_, i) => pushScan({ ...record, resourceUri: `${record.resourceUri.slice(0, -1)}${i}` }, { url, project: 'p', token }));
+      const pushes = Array.from({ length: 5 }, (_, i) => pushScan({ ...record, resourceUri: `${record.resourceUri.slice(0, -1)}${i}` }, { url, project: 'p', token: new Secret(token) }));
       const results = await Promise.all(pushes);
       expect(results.map((r) => r.createdCount)).toEqual([0, 0, 0, 0, 0]);
     } finally {

@@ -12,6 +12,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import type { AuditEntry } from '../core/audit-entry.js';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
 import { mountAdminRoutes, type AdminRouteOptions } from './admin-routes.js';
@@ -25,20 +26,9 @@ import { settleUnreadBody } from './unread-body.js';
 import { authorizeRoute, findRoute, matchPath, type MatchedPath, type RouteDef } from './routes.js';
 import { allows, tokenIdOf, verifyToken, type Principal } from './tokens.js';
 
-export interface AuditEntryLike {
-  actor: string;
-  action: string;
-  resource: string;
-  outcome: 'ok' | 'denied' | 'error';
-  remote?: string;
-  detail?: Record<string, unknown>;
-  /** The rows a write left or deleted (bound by digest in the audit chain). */
-  content?: { collection: 'notes' | 'occurrences'; row: Record<string, unknown>; deleted?: boolean }[];
-}
-
 export type AuditFn = (
   db: Kysely<Database> | Transaction<Database>,
-  entry: AuditEntryLike,
+  entry: AuditEntry,
 ) => Promise<unknown>;
 
 export interface AppOptions {
@@ -49,7 +39,7 @@ export interface AppOptions {
    * The audit entry of a write as SQL to run inside the write's own statement (src/audit
    * pendingAuditCtes); given, single creates are one statement. Else `audit` in a transaction.
    */
-  auditInline?: (entry: AuditEntryLike, guard: string) => RawBuilder<unknown>;
+  auditInline?: (entry: AuditEntry, guard: string) => RawBuilder<unknown>;
   /** Called after a write (and its pending audit entry) committed: e.g. to link the chain now. */
   onWriteCommitted?: () => void;
   logger?: Logger;

@@ -1,16 +1,13 @@
 /** `--database-url` checked before any connection attempt: a PostgreSQL URL, or an input error. */
 import { PortcullisError } from '../core/errors.js';
+import { redactUrl } from '../core/secret.js';
 
-/** Hides the password of a URL for messages. */
-export function redactDatabaseUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
 
 export function checkDatabaseUrl(url: string): void {
   const bad = (why: string) =>
     new PortcullisError({
       code: 'DATABASE_URL_INVALID',
-      message: `Invalid --database-url "${redactDatabaseUrl(url)}": ${why}`,
+      message: `Invalid --database-url "${redactUrl(url)}": ${why}`,
       hint: 'Use postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (or postgresql://…; socket:/run/postgresql?db=NAME for a Unix socket), or omit it to use the embedded database.',
     });
   let u: URL;

@@ -7,7 +7,9 @@
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
-import { checkDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+import { redactUrl } from '../core/secret.js';
+import { ADVISORY_LOCKS } from './advisory-locks.js';
+import { checkDatabaseUrl } from './database-url.js';
 import { defaultDataDir, prepareDataDir, writeMarker } from './data-dir.js';
 import { acquireStoreLock, type StoreLock } from './lock.js';
 import type { Database } from './schema.js';
@@ -32,8 +34,6 @@ export interface Store {
 
 export { defaultDataDir } from './data-dir.js';
 
-const MIGRATION_LOCK = 727274; // arbitrary, fixed: serialises migrations across processes
-
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return MIGRATIONS;
@@ -57,11 +57,11 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       c.release();
     } catch (err) {
       await pool.end().catch(() => undefined);
-      throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot connect to PostgreSQL at ${redactDatabaseUrl(url)}: ${(err as Error).message}`, hint: 'Check --database-url / PORTCULLIS_DATABASE_URL, or omit it to use the embedded database.', cause: err });
+      throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`, hint: 'Check --database-url / PORTCULLIS_DATABASE_URL, or omit it to use the embedded database.', cause: err });
     }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
-    location = redactDatabaseUrl(url);
+    location = redactUrl(url);
   } else {
     const dir = opts.dataDir ?? defaultDataDir(env);
     prepareDataDir(dir);
@@ -131,7 +131,7 @@ async function isCurrent(db: Kysely<Database>): Promise<boolean> {
 async function migrate(db: Kysely<Database>): Promise<void> {
   if (await isCurrent(db)) return;
   await db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    await sql`select pg_advisory_lock(${ADVISORY_LOCKS.migrations})`.execute(conn);
     try {
       const { error, results } = await new Migrator({ db: conn, provider: new StaticProvider() }).migrateToLatest();
       const failed = results?.find((r) => r.status === 'Error');
@@ -139,7 +139,7 @@ async function migrate(db: Kysely<Database>): Promise<void> {
         throw new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: `Database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`, hint: 'The database may be from a newer Portcullis; use a matching version or a new --data-dir.' });
       }
     } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+      await sql`select pg_advisory_unlock(${ADVISORY_LOCKS.migrations})`.execute(conn);
     }
   });
 }

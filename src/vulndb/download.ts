@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { PortcullisError } from '../core/errors.js';
+import { redactUrl } from '../core/secret.js';
 
 export interface DownloadOptions {
   /** Directory for partial and finished downloads. */
@@ -60,11 +61,6 @@ interface PartState {
 
 export function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
-}
-
-/** Masks credentials in a URL for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {

@@ -13,9 +13,10 @@ import { unzipSync } from 'fflate';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import { ecosystemKey } from '../core/package-types.js';
+import { redactUrl, stripUrlCredentials } from '../core/secret.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { downloadSource, isUrl, redactUrl, type Validators } from './download.js';
+import { downloadSource, isUrl, type Validators } from './download.js';
 import { isGzip, readExport, type ExportContents } from './export.js';
 import { osvZipBatches } from './import-zip.js';
 import { normalisePackageName, parseOsv, type OsvRecord } from './osv.js';
@@ -290,7 +291,7 @@ export interface ImportInputOptions extends ImportOptions {
 /** Validators stored for a source last fetched from `url` (none when it came from elsewhere). */
 async function storedValidators(store: Store, id: string, url: string): Promise<Validators | undefined> {
   const row = await store.db.selectFrom('advisory_sources').select(['location', 'etag', 'last_modified']).where('id', '=', id).executeTakeFirst();
-  if (!row || row.location !== redactUrl(url).replace('//***@', '//')) return undefined;
+  if (!row || row.location !== stripUrlCredentials(url)) return undefined;
   const v: Validators = { ...(row.etag ? { etag: row.etag } : {}), ...(row.last_modified ? { lastModified: row.last_modified } : {}) };
   return v.etag || v.lastModified ? v : undefined;
 }
@@ -330,7 +331,7 @@ export async function importInput(store: Store, input: string, opts: ImportInput
     return [
       await importAdvisories(store, path, {
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-        location: isUrl(input) ? redactUrl(input).replace('//***@', '//') : resolve(input),
+        location: isUrl(input) ? stripUrlCredentials(input) : resolve(input),
         name: nameOf(input),
         ...(opts.sourceId ? { sourceId: opts.sourceId } : {}),
         ...(opts.expectKind ? { expectKind: opts.expectKind } : {}),
