@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ruleDefinition } from './rule-sets.js';
 import type { ConfigScanResult } from './types.js';
 import type { ConfigFinding, ConfigObjectRef } from '../core/config-finding.js';
-import { SEVERITIES, type Severity } from '../core/severity.js';
+import { SARIF_LEVEL_OF, SARIF_SECURITY_SEVERITY_OF, SEVERITIES, type Severity } from '../core/severity.js';
 
 export interface ConfigRenderOptions {
   toolVersion: string;
@@ -99,8 +99,6 @@ export function artifactUri(file: string): string {
   return file.split(sep).join('/').replace(/^\.\//, '').split('/').map(encodeURIComponent).join('/');
 }
 
-const SARIF_LEVEL: Record<Severity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
-const SECURITY_SEVERITY: Record<Severity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
 
 export function renderConfigSarif(r: ConfigScanResult, opts: ConfigRenderOptions): string {
   const rules = new Map<string, object>();
@@ -113,7 +111,7 @@ export function renderConfigSarif(r: ConfigScanResult, opts: ConfigRenderOptions
       fullDescription: { text: ruleDefinition(f.ruleId)?.rationale || `${f.title}: ${f.remediation}` },
       helpUri: f.links[0],
       help: { text: f.remediation },
-      properties: { 'security-severity': SECURITY_SEVERITY[f.severity], tags: ['security', f.ruleSet === 'dockerfile' ? 'dockerfile' : f.ruleSet === 'image' ? 'container' : 'kubernetes', f.ruleSet] },
+      properties: { 'security-severity': SARIF_SECURITY_SEVERITY_OF[f.severity], tags: ['security', f.ruleSet === 'dockerfile' ? 'dockerfile' : f.ruleSet === 'image' ? 'container' : 'kubernetes', f.ruleSet] },
     });
   }
   const ruleIds = [...rules.keys()];
@@ -136,7 +134,7 @@ export function renderConfigSarif(r: ConfigScanResult, opts: ConfigRenderOptions
         results: r.findings.map((f) => ({
           ruleId: f.ruleId,
           ruleIndex: ruleIds.indexOf(f.ruleId),
-          level: SARIF_LEVEL[f.severity],
+          level: SARIF_LEVEL_OF[f.severity],
           message: { text: `${objectName(f)}: ${f.message}` },
           locations: [{ ...loc(f.file, f.line, f.column), logicalLocations: [{ fullyQualifiedName: `${objectName(f)}/${f.field}`, kind: 'object' }] }],
           ...(f.related?.length ? { relatedLocations: f.related.map((x, i) => ({ id: i + 1, ...loc(x.file ?? f.file, x.line, x.column), message: { text: x.object ? `${refName(x.object)}: ${x.field}` : x.field } })) } : {}),

@@ -68,6 +68,15 @@ export function parseSeverityList(list: string): Severity[] {
     .map(parseSeverity);
 }
 
+/** SARIF 2.1.0 `result.level` of a severity (§3.27.10). */
+export const SARIF_LEVEL_OF: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+
+/**
+ * The `security-severity` rule property (a CVSS-like score as a string) that GitHub code scanning
+ * reads, for findings without a score of their own: the middle of each CVSS band.
+ */
+export const SARIF_SECURITY_SEVERITY_OF: Readonly<Record<Severity, string>> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
+
 /** grafeas.v1.Severity (severity.proto), lowest first. */
 export const GRAFEAS_SEVERITIES = ['SEVERITY_UNSPECIFIED', 'MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type GrafeasSeverity = (typeof GRAFEAS_SEVERITIES)[number];

@@ -6,7 +6,7 @@
  */
 import pc from 'picocolors';
 import type { CatalogResult } from '../core/types.js';
-import { compareSeverity, RATED_SEVERITIES, type RatedSeverity } from '../core/severity.js';
+import { compareSeverity, RATED_SEVERITIES, SARIF_LEVEL_OF, SARIF_SECURITY_SEVERITY_OF, type RatedSeverity } from '../core/severity.js';
 import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
 
 export interface SecretReportInput {
@@ -70,9 +70,6 @@ export function secretJsonFields(secrets: readonly SecretFinding[], skipped: rea
   return { secrets, secretSummary: secretSummary(secrets), secretsSkipped: skipped };
 }
 
-const SARIF_LEVEL: Record<RatedSeverity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note' };
-const SECURITY_SEVERITY: Record<RatedSeverity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0' };
-
 function sarifUri(path: string): string {
   return encodeURI(path.replace(/^\/+/, '')).replace(/[?#]/g, (ch) => encodeURIComponent(ch));
 }
@@ -97,7 +94,7 @@ export function addSecretsToSarifRun(run: SarifRunLike, secrets: readonly Secret
       shortDescription: { text: f.title },
       fullDescription: { text: `${f.title} (${f.category}). The value is stored in the image; anyone who can pull it can read it.` },
       help: { text: 'Remove the secret from the image (it stays in every layer that holds it, even when an upper layer deletes the file), rotate it, and pass it at run time instead (a mounted secret or an environment variable set at deploy time).' },
-      properties: { 'security-severity': SECURITY_SEVERITY[f.severity], tags: ['secret', 'security', f.category, f.severity] },
+      properties: { 'security-severity': SARIF_SECURITY_SEVERITY_OF[f.severity], tags: ['secret', 'security', f.category, f.severity] },
     });
   }
   for (const f of secrets) {
@@ -105,7 +102,7 @@ export function addSecretsToSarifRun(run: SarifRunLike, secrets: readonly Secret
     run.results.push({
       ruleId: id,
       ruleIndex: index.get(id)!,
-      level: SARIF_LEVEL[f.severity],
+      level: SARIF_LEVEL_OF[f.severity],
       message: { text: `${f.title}: ${f.match}${f.layer ? ` (layer ${f.layer.index}, ${f.layer.diffId})` : ''}` },
       locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(f.path) }, region: { startLine: f.line } } }],
       properties: { category: f.category, source: f.source, match: f.match, ...(f.layer ? { layerDiffId: f.layer.diffId, ...(f.layer.digest ? { layerDigest: f.layer.digest } : {}) } : {}) },

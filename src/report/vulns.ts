@@ -4,7 +4,7 @@ import type { CatalogResult } from '../core/types.js';
 import { createHash } from 'node:crypto';
 import { type Coverage, type MatchResult, type SuppressedFinding, uncoveredLine, type VulnerabilityFinding } from '../core/vulnerability.js';
 import { packageTypeInfo } from '../core/package-types.js';
-import { compareSeverity, SEVERITIES, type Severity } from '../core/severity.js';
+import { compareSeverity, SARIF_LEVEL_OF, SARIF_SECURITY_SEVERITY_OF, SEVERITIES, type Severity } from '../core/severity.js';
 import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
 import { addSecretsToSarifRun, secretJsonFields, secretTableLines } from './secrets.js';
 
@@ -111,8 +111,6 @@ function sarifSuppression(f: SuppressedFinding): object {
   return { kind: 'external', status: 'accepted', justification: `VEX ${f.vex.source}: ${why}`, properties: { vex: f.vex } };
 }
 
-const SARIF_LEVEL: Record<Severity, string> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
-
 export function renderVulnSarif(input: VulnReportInput, opts: VulnRenderOptions): string {
   const rules = new Map<string, object>();
   const vexed = input.suppressed ?? [];
@@ -124,7 +122,7 @@ export function renderVulnSarif(input: VulnReportInput, opts: VulnRenderOptions)
       shortDescription: { text: `${f.id}: ${f.title ?? f.packageName}`.slice(0, 1000) },
       fullDescription: { text: f.title ?? f.id },
       help: { text: `Aliases: ${f.aliases.join(', ') || 'none'}. Fixed versions: ${f.fixedVersions.join(', ') || 'none yet'}.` },
-      properties: { 'security-severity': f.severity?.score !== undefined ? String(f.severity.score) : { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' }[sevOf(f)], tags: ['vulnerability', 'security', sevOf(f)] },
+      properties: { 'security-severity': f.severity?.score !== undefined ? String(f.severity.score) : SARIF_SECURITY_SEVERITY_OF[sevOf(f)], tags: ['vulnerability', 'security', sevOf(f)] },
     });
   }
   const ruleIds = [...rules.keys()];
@@ -137,7 +135,7 @@ export function renderVulnSarif(input: VulnReportInput, opts: VulnRenderOptions)
         results: [...input.findings, ...vexed].map((f) => ({
           ruleId: f.id,
           ruleIndex: ruleIds.indexOf(f.id),
-          level: SARIF_LEVEL[sevOf(f)],
+          level: SARIF_LEVEL_OF[sevOf(f)],
           message: { text: `Package ${f.packageName} ${f.installedVersion} is affected by ${f.id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}. ${f.fixedVersions.length ? `Fixed in ${f.fixedVersions.join(', ')}.` : 'No fix is available yet.'}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(f.location ?? input.result.artifact.reference) } } }],
           partialFingerprints: { [SARIF_FINGERPRINT]: fingerprintOf(f, input.result.artifact.reference) },
