@@ -31,11 +31,6 @@ export class Secret {
   }
 }
 
-/** A string or a Secret as a Secret (options that accept either). */
-export function toSecret(value: string | Secret): Secret {
-  return value instanceof Secret ? value : new Secret(value);
-}
-
 /**
  * A URL for messages and logs, its user information masked (`https://user:pw@host/x` →
  * `https://***@host/x`); strings without credentials are returned as given.
