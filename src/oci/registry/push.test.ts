@@ -45,7 +45,7 @@ describe('push retries', () => {
     const client = new RegistryClient(host);
     try {
       const data = Buffer.from('hello');
-      expect(await pushBlob(client, 'repo', data, { baseDelayMs: 1 })).toBe(digestOf(data));
+      expect(await pushBlob(client, 'repo', data, { retry: { baseDelayMs: 1 } })).toBe(digestOf(data));
       expect(seen.filter((s) => s.startsWith('POST')).length).toBe(4);
       expect(seen.filter((s) => s.startsWith('PUT')).length).toBe(2);
     } finally {
@@ -58,7 +58,7 @@ describe('push retries', () => {
     const client = new RegistryClient(host);
     try {
       await expect(pushManifest(client, 'repo', 't', Buffer.from('{}'), 'application/vnd.oci.image.manifest.v1+json')).rejects.toMatchObject({ code: 'REGISTRY_ERROR' });
-      await expect(pushBlob(client, 'repo', Buffer.from('x'), { retries: 1, baseDelayMs: 1 })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      await expect(pushBlob(client, 'repo', Buffer.from('x'), { retry: { maxAttempts: 2, baseDelayMs: 1 } })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     } finally {
       await client.close();
     }
