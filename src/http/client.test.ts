@@ -108,19 +108,25 @@ describe('retried statuses', () => {
     expect([res.status, s.hits.length]).toEqual([503, 2]);
   });
 
-  it('POST is retried only when the caller opts in; a stream body never', async () => {
+  it('POST after a 502 is retried only when the caller opts in; a stream body never', async () => {
     const paths = new Set<string>();
     const s = await serve((req, res) => {
-      res.writeHead(paths.has(req.url!) ? 200 : 503).end();
+      res.writeHead(paths.has(req.url!) ? 200 : 502).end();
       paths.add(req.url!);
     });
     const c = client({ retry: fast });
-    expect((await c.request(`${s.url}/a`, { method: 'POST', body: 'x' })).status).toBe(503);
+    expect((await c.request(`${s.url}/a`, { method: 'POST', body: 'x' })).status).toBe(502);
     expect(s.hits).toHaveLength(1);
     const ok = await c.request(`${s.url}/b`, { method: 'POST', body: 'again', retry: { retryNonIdempotent: true } });
     expect([ok.status, s.hits.length, s.hits[2]!.body]).toEqual([200, 3, 'again']);
     const streamed = await c.request(`${s.url}/c`, { method: 'PUT', body: Readable.from([Buffer.from('s')]) });
-    expect([streamed.status, s.hits.length]).toEqual([503, 4]);
+    expect([streamed.status, s.hits.length]).toEqual([502, 4]);
+  });
+
+  it.each([429, 503])('POST after a %s (not processed) is retried without opting in', async (status) => {
+    const s = await serve((_req, res, n) => res.writeHead(n === 0 ? status : 200, { 'retry-after': '0' }).end());
+    const res = await client().request(`${s.url}/x`, { method: 'POST', body: 'x' });
+    expect([res.status, s.hits.length]).toEqual([200, 2]);
   });
 
   it('retry: false sends once', async () => {

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici';
 import { HttpNetworkError, networkError } from './errors.js';
 import { readCapped } from './read.js';
-import { isIdempotent, retryAfterMs, RetrySchedule, type RetryPolicy } from './retry.js';
+import { isIdempotent, isUnprocessedStatus, retryAfterMs, RetrySchedule, type RetryPolicy } from './retry.js';
 import { connectOptions, pinnedConnector, type TlsSettings } from './tls.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -146,9 +146,9 @@ export class HttpClient {
   }
 
   /**
-   * Sends a request, again under the retry policy after failures to connect (any method) and,
-   * for idempotent methods or with `retryNonIdempotent`, after resets and retried statuses
-   * (429, 502, 503, 504; `Retry-After` honoured). The last answer is returned with its body
+   * Sends a request, again under the retry policy after failures to connect, 429 and 503 (any
+   * method; `Retry-After` honoured) and, for idempotent methods or with `retryNonIdempotent`,
+   * after resets, 502 and 504. The last answer is returned with its body
    * unread whatever its status; network failures throw coded errors (errors.ts).
    */
   async request(url: string | URL, opts: HttpRequestOptions = {}): Promise<HttpResponse> {
@@ -180,7 +180,7 @@ export class HttpClient {
         await schedule.wait(wait, { reason: e instanceof HttpNetworkError ? e.reason : e.code });
         continue;
       }
-      if (repeatable && schedule.isRetryStatus(res.statusCode)) {
+      if (!stream && (repeatable || isUnprocessedStatus(res.statusCode)) && schedule.isRetryStatus(res.statusCode)) {
         const asked = retryAfterMs(res.headers['retry-after'], schedule.now());
         const wait = schedule.nextWait(asked);
         if (wait === undefined) return new HttpResponse(res, schedule.attempt, { status: res.statusCode, retryAfterMs: asked }, peer);

@@ -9,7 +9,7 @@ export { classifyNetworkError, errorCodeOf, HttpNetworkError, networkError } fro
 export type { NetworkRetry } from './errors.js';
 export { readCapped } from './read.js';
 export type { CapOptions } from './read.js';
-export { abortableSleep, DEFAULT_RETRY_STATUSES, isIdempotent, retryAfterMs, RetryableStatus, RetrySchedule, withRetry } from './retry.js';
+export { abortableSleep, DEFAULT_RETRY_STATUSES, isIdempotent, isUnprocessedStatus, retryAfterMs, RetryableStatus, RetrySchedule, withRetry } from './retry.js';
 export type { RetryEvent, RetryPolicy, WithRetryOptions } from './retry.js';
 export { parseFingerprint, tryParseFingerprint } from './tls.js';
 export type { TlsSettings } from './tls.js';

@@ -22,9 +22,9 @@ export interface RetryPolicy {
   /** Answers retried. Default 429, 502, 503, 504. */
   statuses?: readonly number[];
   /**
-   * Also retry POST and PATCH after the request may have reached the server (a reset connection,
-   * a retried status): only for requests the server treats as idempotent. Failures to connect are
-   * retried for every method.
+   * Also retry POST and PATCH after the request may have been processed (a reset connection, a
+   * 502 or 504): only for requests the server treats as idempotent. Failures to connect, 429 and
+   * 503 (the server says it did not process the request) are retried for every method.
    */
   retryNonIdempotent?: boolean;
   /** Told before each wait, e.g. to print "retrying in 2 s: 503". */
@@ -45,6 +45,14 @@ export interface RetryEvent {
 }
 
 export const DEFAULT_RETRY_STATUSES: readonly number[] = [429, 502, 503, 504];
+
+/** Answers by which the server says it did not act on the request (RFC 6585 §4, RFC 9110 §15.6.4). */
+const NOT_PROCESSED: ReadonlySet<number> = new Set([429, 503]);
+
+/** Whether a retried `status` may be repeated for a request that is not idempotent. */
+export function isUnprocessedStatus(status: number): boolean {
+  return NOT_PROCESSED.has(status);
+}
 
 /** Methods whose repetition has the effect of one request (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
