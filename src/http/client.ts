@@ -70,7 +70,7 @@ export class HttpResponse {
     private readonly res: Dispatcher.ResponseData,
     /** Attempts made, the first included. */
     readonly attempts: number,
-    /** Set when the answer is a retried status the policy gave up on (what the last one asked for). */
+    /** Set when the answer has a retried status and the policy is spent or would not wait as long as asked (what it asked for). */
     readonly gaveUp: { status: number; retryAfterMs: number | undefined } | undefined,
     private readonly peer: string,
   ) {}
