@@ -12,13 +12,12 @@
  *                 envelope when there is one
  *
  * The note is created when missing (409 means it exists). An occurrence already recorded with the
- * same note, resource and payload is not recorded twice. The TLS trust of the server is the one
- * of `scan --push` (pinned fingerprint, CA file or insecure), through its dispatcher.
+ * same note, resource and payload is not recorded twice. The TLS trust of the server is set as for
+ * `scan --push` (pinned fingerprint, CA file or insecure); requests go through src/http and its
+ * one retry policy.
  */
-import { request, type Dispatcher } from 'undici';
 import { PortcullisError } from '../core/errors.js';
-import { parseJsonText, pushDispatcher, tlsError, type PushTls } from '../scan/push.js';
-import { sendWithRetry, type RetryPolicy } from '../scan/push-retry.js';
+import { createHttpClient, HttpNetworkError, type HttpClient, type TlsSettings } from '../http/index.js';
 import type { Secret } from '../core/secret.js';
 
 export const SIGNATURES_NOTE_ID = 'portcullis-signatures';
@@ -32,7 +31,8 @@ export interface RecordTarget {
   project: string;
   /** Project of the note (default: `project`). */
   notesProject?: string;
-  tls?: PushTls;
+  tls?: TlsSettings;
+  /** Headers and body timeouts in milliseconds; default 120 s. */
   timeoutMs?: number;
 }
 
@@ -88,45 +88,45 @@ export function attestationOccurrence(e: AttestationEvidence, noteName: string):
   };
 }
 
-/** Retries of a 429/503 (Retry-After honoured), the same policy as `scan --push` but shorter. */
-const RETRY: RetryPolicy = { attempts: 4, maxWaitMs: 10_000, baseDelayMs: 250 };
+/** A response body as a JSON object; {} when empty or not JSON (the status then tells what happened). */
+function jsonObject(text: string): Json {
+  try {
+    const v: unknown = text ? JSON.parse(text) : {};
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+  } catch {
+    return {};
+  }
+}
 
 async function call(
-  d: Dispatcher,
+  http: HttpClient,
   base: URL,
   t: RecordTarget,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: Json,
+  req: { method: 'GET' | 'POST'; path: string; body?: Json; idempotent?: boolean; maxBytes?: number },
 ): Promise<{ status: number; json: Json }> {
-  const target = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
-  let res;
+  const target = new URL(`${base.pathname.replace(/\/$/, '')}${req.path}`, base);
   try {
-    ({ res } = await sendWithRetry(
-      () =>
-        request(target, {
-          method,
-          dispatcher: d,
-          headers: {
-            ...(body ? { 'content-type': 'application/json' } : {}),
-            ...(t.token ? { authorization: `Bearer ${t.token.reveal()}` } : {}),
-          },
-          ...(body ? { body: JSON.stringify(body) } : {}),
-        }),
-      RETRY,
-    ));
+    const res = await http.request(target, {
+      method: req.method,
+      headers: {
+        ...(req.body ? { 'content-type': 'application/json' } : {}),
+        ...(t.token ? { authorization: `Bearer ${t.token.reveal()}` } : {}),
+      },
+      ...(req.body ? { body: JSON.stringify(req.body) } : {}),
+      ...(req.idempotent ? { retry: { retryNonIdempotent: true } } : {}),
+    });
+    return { status: res.status, json: jsonObject(await res.text(req.maxBytes)) };
   } catch (err) {
-    const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
-    throw (
-      tlsError(err) ??
-      new PortcullisError({
-        code: 'NETWORK_ERROR',
-        message: `Cannot reach the metadata server at ${base.origin}: ${code || (err as Error).message}`,
+    if (err instanceof HttpNetworkError && err.code === 'TLS_UNTRUSTED') {
+      throw new PortcullisError({
+        code: err.code,
+        message: err.message,
+        hint: 'Pin it with --push-fingerprint SHA256 (the server prints it), trust its CA with --push-ca FILE, or (tests only) --push-insecure.',
         cause: err,
-      })
-    );
+      });
+    }
+    throw err;
   }
-  return { status: res.statusCode, json: parseJsonText(await res.body.text()) };
 }
 
 function failure(status: number, json: Json, what: string): PortcullisError {
@@ -176,7 +176,8 @@ export async function recordAttestation(t: RecordTarget, e: AttestationEvidence)
   const notesProject = t.notesProject ?? t.project;
   const noteId = e.purpose === 'signature' ? SIGNATURES_NOTE_ID : ATTESTATIONS_NOTE_ID;
   const noteName = `projects/${notesProject}/notes/${noteId}`;
-  const d = pushDispatcher(t.tls, t.timeoutMs);
+  const timeout = t.timeoutMs ?? 120_000;
+  const http = createHttpClient({ tls: t.tls ?? {}, timeouts: { headersMs: timeout, bodyMs: timeout }, peer: `the metadata server at ${base.origin}` });
   try {
     const note = {
       kind: 'ATTESTATION',
@@ -186,24 +187,22 @@ export async function recordAttestation(t: RecordTarget, e: AttestationEvidence)
           : 'Image attestations made by portcullis attest',
       attestation: { hint: { humanReadableName: noteId } },
     };
-    const n = await call(
-      d,
-      base,
-      t,
-      'POST',
-      `/v1/projects/${encodeURIComponent(notesProject)}/notes?noteId=${noteId}`,
-      note,
-    );
+    // A repeated note creation answers 409, which is taken as success: safe to repeat.
+    const n = await call(http, base, t, {
+      method: 'POST',
+      path: `/v1/projects/${encodeURIComponent(notesProject)}/notes?noteId=${noteId}`,
+      body: note,
+      idempotent: true,
+    });
     if (n.status !== 200 && n.status !== 409) throw failure(n.status, n.json, `creating note ${noteName}`);
     const occurrence = attestationOccurrence(e, noteName);
     const filter = `kind="ATTESTATION" AND resourceUri="${e.resourceUri}" AND noteName="${noteName}"`;
-    const existing = await call(
-      d,
-      base,
-      t,
-      'GET',
-      `/v1/projects/${encodeURIComponent(t.project)}/occurrences?pageSize=1000&filter=${encodeURIComponent(filter)}`,
-    );
+    const existing = await call(http, base, t, {
+      method: 'GET',
+      path: `/v1/projects/${encodeURIComponent(t.project)}/occurrences?pageSize=1000&filter=${encodeURIComponent(filter)}`,
+      // Up to 1000 occurrences with their payloads and envelopes.
+      maxBytes: 64 * 1024 * 1024,
+    });
     if (existing.status === 200) {
       const payload = (occurrence.attestation as Json).serializedPayload;
       const same = ((existing.json.occurrences as Json[] | undefined) ?? []).find(
@@ -216,17 +215,14 @@ export async function recordAttestation(t: RecordTarget, e: AttestationEvidence)
       if (same)
         return { occurrence: String(same.name), noteName, resourceUri: e.resourceUri, created: false };
     }
-    const o = await call(
-      d,
-      base,
-      t,
-      'POST',
-      `/v1/projects/${encodeURIComponent(t.project)}/occurrences`,
-      occurrence,
-    );
+    const o = await call(http, base, t, {
+      method: 'POST',
+      path: `/v1/projects/${encodeURIComponent(t.project)}/occurrences`,
+      body: occurrence,
+    });
     if (o.status !== 200) throw failure(o.status, o.json, `recording the ${e.purpose} on ${e.resourceUri}`);
     return { occurrence: String(o.json.name), noteName, resourceUri: e.resourceUri, created: true };
   } finally {
-    await d.close();
+    await http.close();
   }
 }

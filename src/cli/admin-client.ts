@@ -5,9 +5,8 @@
  * certificate fingerprint recorded there. Any other owner: STORE_LOCKED.
  */
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
 import { PortcullisError, ERROR_CODES, type ErrorCode } from '../core/errors.js';
-import { pushDispatcher } from '../scan/push.js';
+import { createHttpClient, HttpNetworkError, type HttpResponse } from '../http/index.js';
 import type { AuditVerifyResult } from '../audit/log.js';
 import type { TokenInfo } from '../server/tokens.js';
 import { liveHolder, StoreLockedError, type LockHolder, type LockServerInfo } from '../store/lock.js';
@@ -40,24 +39,28 @@ function isCode(s: unknown): s is ErrorCode {
 
 export function adminClient(holder: LockHolder, server: LockServerInfo): AdminClient {
   const https = server.url.startsWith('https:');
-  const dispatcher: Dispatcher | undefined = https ? pushDispatcher(server.fingerprint256 ? { fingerprint: server.fingerprint256 } : { insecure: true }, 600_000) : undefined;
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Dispatcher.ResponseData> {
-    let res: Dispatcher.ResponseData;
+  const http = createHttpClient({
+    ...(https ? { tls: server.fingerprint256 ? { fingerprint: server.fingerprint256 } : { insecure: true } } : {}),
+    timeouts: { headersMs: 600_000, bodyMs: 600_000 },
+    // The server is on this machine: never through a proxy.
+    proxy: false,
+  });
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResponse> {
+    let res: HttpResponse;
     try {
-      res = await request(new URL(path, server.url), {
+      res = await http.request(new URL(path, server.url), {
         method,
         headers: { authorization: `Bearer ${server.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        ...(dispatcher ? { dispatcher } : {}),
       });
     } catch (err) {
-      if (err instanceof PortcullisError) throw err;
-      throw unreachable(holder, server, err);
+      if (err instanceof HttpNetworkError) throw unreachable(holder, server, err);
+      throw err;
     }
-    if (res.statusCode < 300) return res;
-    const text = await res.body.text().catch(() => '');
+    if (res.status < 300) return res;
+    const text = await res.text(1024 * 1024).catch(() => '');
     let reason: unknown;
-    let message = text.slice(0, 500) || `HTTP ${res.statusCode}`;
+    let message = text.slice(0, 500) || `HTTP ${res.status}`;
     try {
       const e = (JSON.parse(text) as { error?: { message?: string; details?: { reason?: string }[] } }).error;
       reason = e?.details?.find((d) => d.reason)?.reason;
@@ -66,11 +69,11 @@ export function adminClient(holder: LockHolder, server: LockServerInfo): AdminCl
       // not JSON: keep the text
     }
     throw new PortcullisError({
-      code: isCode(reason) ? reason : res.statusCode === 401 ? 'AUTH_FAILED' : res.statusCode >= 500 ? 'INTERNAL' : 'USAGE',
+      code: isCode(reason) ? reason : res.status === 401 ? 'AUTH_FAILED' : res.status >= 500 ? 'INTERNAL' : 'USAGE',
       message: `${message} (from portcullis server ${server.url}, process ${holder.pid})`,
     });
   }
-  const json = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => (await (await call(method, path, body)).body.json()) as T;
+  const json = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => JSON.parse(await (await call(method, path, body)).text(64 * 1024 * 1024)) as T;
   return {
     url: server.url,
     pid: holder.pid,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { CatalogResult } from '../core/types.js';
 import { PortcullisError } from '../core/errors.js';
+import type { RetryEvent } from '../http/index.js';
 import {
   buildScanRecord,
   DEFAULT_NOTES_PROJECT,
@@ -91,7 +92,13 @@ export function checkPushFlags(flags: PushFlags, opts: { kind: string; vuln: boo
   if (flags.pushFingerprint) normalizeFingerprint(flags.pushFingerprint);
 }
 
-/** Builds and sends the scan record; prints one line to stderr unless quiet. */
+/** What `scan --push` prints before waiting to try again, e.g. "push to URL: retrying in 2 s: 503". */
+export function retryLine(url: string, e: RetryEvent): string {
+  const s = e.waitMs / 1000;
+  return `push to ${url}: retrying in ${Number.isInteger(s) || s >= 10 ? Math.round(s) : s.toFixed(1)} s: ${e.reason}`;
+}
+
+/** Builds and sends the scan record; prints one line to stderr unless quiet (and one per retry). */
 export async function pushFromScan(
   flags: PushFlags,
   scan: {
@@ -132,6 +139,7 @@ export async function pushFromScan(
       ...(flags.pushInsecure ? { insecure: true } : {}),
       ...(flags.pushFingerprint ? { fingerprint: flags.pushFingerprint } : {}),
     },
+    ...(scan.quiet ? {} : { retry: { onRetry: (e: RetryEvent) => process.stderr.write(`${retryLine(flags.push!, e)}\n`) } }),
   });
   if (!scan.quiet)
     process.stderr.write(

@@ -31,6 +31,9 @@ export const ERROR_CODES = [
   'AUTH_REQUIRED',
   'REGISTRY_ERROR',
   'NETWORK_ERROR',
+  // outbound HTTP (src/http): a deadline passed, or the caller aborted
+  'NETWORK_TIMEOUT',
+  'ABORTED',
   'INSECURE_REGISTRY',
   // local files
   'FILE_NOT_FOUND',

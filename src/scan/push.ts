@@ -8,5 +8,5 @@
 export { DEFAULT_NOTES_PROJECT, SCAN_NOTE_ID, noteIdOf, buildScanRecord } from './grafeas-record.js';
 export type { ScanRecord, BuildScanRecordOptions } from './grafeas-record.js';
 export { resourceUriOf, pushResourceUri } from './resource-uri.js';
-export { normalizeFingerprint, pushDispatcher, pushScan, parseJsonText, tlsError } from './push-client.js';
+export { normalizeFingerprint, pushScan } from './push-client.js';
 export type { PushTls, PushOptions, PushResult } from './push-client.js';

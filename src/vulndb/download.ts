@@ -11,9 +11,9 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSyn
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { PortcullisError } from '../core/errors.js';
 import { redactUrl } from '../core/secret.js';
+import { createHttpClient, errorCodeOf, HttpNetworkError, type HttpClient, type RetryPolicy } from '../http/index.js';
 
 export interface DownloadOptions {
   /** Directory for partial and finished downloads. */
@@ -29,6 +29,8 @@ export interface DownloadOptions {
   timeoutMs?: number;
   /** Validators of the copy already imported: the request becomes conditional. */
   ifChanged?: Validators;
+  /** Overrides of the retry policy of the request (the body is not retried: a rerun resumes it). */
+  retry?: RetryPolicy;
 }
 
 /** HTTP validators of a downloaded entity. */
@@ -61,11 +63,6 @@ interface PartState {
 
 export function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
-}
-
-function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -101,7 +98,7 @@ export async function downloadSource(url: string, opts: DownloadOptions): Promis
     have = 0;
   }
   const validator = state?.etag ?? state?.lastModified;
-  const headers: Record<string, string> = { 'user-agent': 'portcullis', 'accept-encoding': 'identity' };
+  const headers: Record<string, string> = { 'accept-encoding': 'identity' };
   if (have > 0 && validator) {
     headers.range = `bytes=${have}-`;
     headers['if-range'] = validator;
@@ -111,11 +108,12 @@ export async function downloadSource(url: string, opts: DownloadOptions): Promis
     if (opts.ifChanged.lastModified) headers['if-modified-since'] = opts.ifChanged.lastModified;
   }
   const timeout = opts.timeoutMs ?? 60_000;
-  const dispatcher = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: 15_000 } }).compose(interceptors.redirect({ maxRedirections: 5 }));
+  // Few attempts: `db update` fetches many feeds one after the other from one (perhaps dead) mirror.
+  const http = createHttpClient({ timeouts: { headersMs: timeout, bodyMs: timeout }, maxRedirections: 5, peer: redactUrl(url), retry: { maxAttempts: 3, ...opts.retry } });
   try {
-    return await fetchInto(url, dispatcher, headers, { part, statePath, done, have, maxBytes, opts });
+    return await fetchInto(url, http, headers, { part, statePath, done, have, maxBytes, opts });
   } finally {
-    await dispatcher.close().catch(() => undefined);
+    await http.close().catch(() => undefined);
   }
 }
 
@@ -128,35 +126,36 @@ interface FetchTarget {
   opts: DownloadOptions;
 }
 
-async function fetchInto(url: string, dispatcher: Dispatcher, headers: Record<string, string>, t: FetchTarget): Promise<DownloadResult | NotModified> {
+async function fetchInto(url: string, http: HttpClient, headers: Record<string, string>, t: FetchTarget): Promise<DownloadResult | NotModified> {
   const { part, statePath, done, maxBytes, opts } = t;
   let have = t.have;
   let res;
   try {
-    res = await request(url, { method: 'GET', headers, dispatcher });
+    res = await http.request(url, { headers });
   } catch (err) {
-    throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Cannot download ${redactUrl(url)}: ${(err as Error).message}`, hint: 'Check the URL and the network; an interrupted download resumes when you run the same command again.', cause: err });
+    if (!(err instanceof HttpNetworkError)) throw err;
+    throw new PortcullisError({ code: err.code, message: `Cannot download ${redactUrl(url)}: ${err.reason}`, hint: 'Check the URL and the network; an interrupted download resumes when you run the same command again.', cause: err });
   }
-  const status = res.statusCode;
+  const status = res.status;
   if (status === 304 && (headers['if-none-match'] || headers['if-modified-since'])) {
-    await res.body.dump().catch(() => undefined);
+    await res.dump();
     return { notModified: true, url };
   }
   if (status !== 200 && status !== 206) {
-    await res.body.dump().catch(() => undefined);
+    await res.dump();
     throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Download of ${redactUrl(url)} failed: HTTP ${status}`, hint: status === 404 ? 'Check the URL.' : 'Try again later; an interrupted download resumes where it stopped.' });
   }
   const resumed = status === 206 && have > 0;
   if (!resumed) have = 0;
-  const len = Number(header(res.headers, 'content-length') ?? NaN);
+  const len = Number(res.header('content-length') ?? NaN);
   const total = Number.isFinite(len) ? len + have : undefined;
   if (total !== undefined && total > maxBytes) {
-    await res.body.dump().catch(() => undefined);
+    await res.dump();
     throw new PortcullisError({ code: 'FILE_TOO_LARGE', message: `${redactUrl(url)} is ${total} bytes, over the ${maxBytes}-byte limit`, hint: 'Use a smaller source, or split it.' });
   }
   const newState: PartState = { url };
-  const etag = header(res.headers, 'etag');
-  const lm = header(res.headers, 'last-modified');
+  const etag = res.header('etag');
+  const lm = res.header('last-modified');
   if (etag && !etag.startsWith('W/')) newState.etag = etag;
   if (lm) newState.lastModified = lm;
   writeFileSync(statePath, JSON.stringify(newState));
@@ -174,7 +173,7 @@ async function fetchInto(url: string, dispatcher: Dispatcher, headers: Record<st
     await pipeline(res.body, counter, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
   } catch (err) {
     if (err instanceof PortcullisError) throw err;
-    throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Download of ${redactUrl(url)} was interrupted after ${bytes} bytes: ${(err as Error).message}`, hint: 'Run the same command again: the download resumes where it stopped.', cause: err });
+    throw new PortcullisError({ code: errorCodeOf(err) === 'UND_ERR_BODY_TIMEOUT' ? 'NETWORK_TIMEOUT' : 'NETWORK_ERROR', message: `Download of ${redactUrl(url)} was interrupted after ${bytes} bytes: ${(err as Error).message}`, hint: 'Run the same command again: the download resumes where it stopped.', cause: err });
   }
   if (total !== undefined && bytes !== total) {
     throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Download of ${redactUrl(url)} ended after ${bytes} of ${total} bytes`, hint: 'Run the same command again: the download resumes where it stopped.' });

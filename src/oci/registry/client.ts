@@ -1,11 +1,12 @@
 /**
- * A client for the OCI Distribution API v2 (distribution-spec), on undici: anonymous, basic and
- * bearer-token auth, plain HTTP only for loopback registries or with `insecure`, redirects and
- * retries with backoff, digests verified on every read.
+ * A client for the OCI Distribution API v2 (distribution-spec), on the HTTP helper (src/http):
+ * anonymous, basic and bearer-token auth, plain HTTP only for loopback registries or with
+ * `insecure`, redirects for reads, the one retry policy for reads (writes are retried as whole
+ * sequences by push.ts), capped reads, digests verified on every read.
  */
 import type { Readable } from 'node:stream';
-import { Agent, interceptors, type Dispatcher } from 'undici';
 import { PortcullisError } from '../../core/errors.js';
+import { createHttpClient, HttpNetworkError, readCapped, type HttpClient, type HttpMethod, type HttpResponse, type RetryPolicy } from '../../http/index.js';
 import { digestOf, mismatch, VerifyingStream } from '../digest.js';
 import { MANIFEST_ACCEPT } from '../media-types.js';
 import { DOCKER_HUB_API_HOST, isLoopbackHost } from '../reference.js';
@@ -18,6 +19,8 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** Per-request header and body timeouts in ms. */
   timeoutMs?: number;
+  /** Overrides of the retry policy (e.g. `onRetry` to show progress). */
+  retry?: RetryPolicy;
 }
 
 interface Challenge {
@@ -37,19 +40,19 @@ export function parseChallenge(header: string): Challenge | undefined {
 }
 
 const MAX_MANIFEST = 8 * 1024 * 1024;
+/** Token endpoint answers and error bodies: small JSON documents. */
+const MAX_SMALL_BODY = 1024 * 1024;
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 /** A request body: bytes (re-sendable after an auth challenge) or a stream (sent once). */
 export type RequestBody = Buffer | Readable;
 
 export class RegistryClient {
   private base: string | undefined;
-  private readonly agent: Dispatcher;
-  private readonly insecureAgent: Dispatcher | undefined;
-  /** For writes: no retry interceptor (it cannot replay bodies and hides 5xx answers); push.ts retries. */
-  private readonly writeAgent: Dispatcher;
-  /** Without retries: for probing whether the registry speaks TLS. */
-  private readonly probeAgent: Agent;
+  /** Reads: redirects followed (blobs may live elsewhere), retried under the policy. */
+  private readonly reads: HttpClient;
+  /** Writes and the TLS probe: no redirects; writes are not retried here (push.ts repeats whole uploads). */
+  private readonly writes: HttpClient;
   private readonly tokens = new Map<string, string>();
   private basicAuth = false;
   private readonly host: string;
@@ -60,19 +63,15 @@ export class RegistryClient {
   ) {
     this.host = registry === 'docker.io' ? DOCKER_HUB_API_HOST : registry;
     const timeout = opts.timeoutMs ?? 60_000;
-    const make = (rejectUnauthorized: boolean) =>
-      new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connect: { rejectUnauthorized, timeout: 15_000 } }).compose(
-        interceptors.redirect({ maxRedirections: 5 }),
-        interceptors.retry({ maxRetries: 3, minTimeout: 300, maxTimeout: 5_000, timeoutFactor: 2, statusCodes: [429, 500, 502, 503, 504], methods: ['GET', 'HEAD'] }),
-      );
-    this.agent = make(true);
-    this.writeAgent = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connect: { rejectUnauthorized: !opts.insecure, timeout: 15_000 } });
-    this.probeAgent = new Agent({ headersTimeout: timeout, connect: { rejectUnauthorized: !opts.insecure, timeout: 15_000 } });
-    this.insecureAgent = opts.insecure ? make(false) : undefined;
-  }
-
-  private get dispatcher(): Dispatcher {
-    return this.insecureAgent ?? this.agent;
+    const common = {
+      tls: { insecure: opts.insecure === true },
+      timeouts: { connectMs: 15_000, headersMs: timeout, bodyMs: timeout },
+      userAgent: opts.userAgent ?? 'portcullis',
+      peer: `registry ${registry}`,
+      ...(opts.retry ? { retry: opts.retry } : {}),
+    };
+    this.reads = createHttpClient({ ...common, maxRedirections: 5 });
+    this.writes = createHttpClient(common);
   }
 
   /** Decides between https and http (http only for loopback or insecure registries). */
@@ -80,19 +79,23 @@ export class RegistryClient {
     if (this.base) return this.base;
     const https = `https://${this.host}`;
     try {
-      await this.probeAgent.request({ origin: https, path: '/v2/', method: 'GET', headers: { 'user-agent': this.ua } }).then((r) => r.body.dump());
+      // Only connection failures are worth repeating here: any answer means TLS works.
+      await (await this.writes.request(`${https}/v2/`, { retry: { statuses: [] } })).dump();
       this.base = https;
     } catch (err) {
+      if (!(err instanceof HttpNetworkError)) throw err;
       const plainOk = this.opts.insecure || isLoopbackHost(this.registry);
-      const code = (err as NodeJS.ErrnoException).code ?? '';
+      const code = err.reason;
       if (plainOk && code !== 'ECONNREFUSED' && code !== 'ENOTFOUND') {
         this.base = `http://${this.host}`;
       } else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-        throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Cannot reach registry ${this.registry} (${code})`, hint: 'Check the registry address and your network; use --offline sources such as oci-archive: when offline.', cause: err });
+        throw new PortcullisError({ code: err.code === 'NETWORK_TIMEOUT' ? 'NETWORK_TIMEOUT' : 'NETWORK_ERROR', message: `Cannot reach registry ${this.registry} (${code})`, hint: 'Check the registry address and your network; use --offline sources such as oci-archive: when offline.', cause: err });
+      } else if (err.code === 'ABORTED') {
+        throw err;
       } else {
         throw new PortcullisError({
           code: 'INSECURE_REGISTRY',
-          message: `TLS connection to ${this.registry} failed (${code || (err as Error).message})`,
+          message: `TLS connection to ${this.registry} failed (${code})`,
           hint: 'If this registry really serves plain HTTP or a self-signed certificate, pass --insecure.',
           cause: err,
         });
@@ -101,8 +104,9 @@ export class RegistryClient {
     return this.base;
   }
 
-  private get ua(): string {
-    return this.opts.userAgent ?? 'portcullis';
+  /** The retry policy overrides this client was made with, for push.ts's sequences. */
+  get retry(): RetryPolicy | undefined {
+    return this.opts.retry;
   }
 
   private authHeader(scope: string): string | undefined {
@@ -122,15 +126,15 @@ export class RegistryClient {
     if (ch.params.service) url.searchParams.set('service', ch.params.service);
     // Several scopes (push with a cross-repository mount) are space-separated here, one parameter each.
     for (const s of (ch.params.scope ?? scope).split(' ')) url.searchParams.append('scope', s);
-    const headers: Record<string, string> = { 'user-agent': this.ua };
+    const headers: Record<string, string> = {};
     const c = this.opts.credentials;
     if (c) headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password.reveal()}`).toString('base64')}`;
     const res = await this.send(url.origin, url.pathname + url.search, 'GET', headers);
-    const text = await res.body.text();
-    if (res.statusCode === 401 || res.statusCode === 403) {
-      throw new PortcullisError({ code: 'AUTH_FAILED', message: `Registry ${this.registry} refused the credentials${c ? ` for user "${c.username}"` : ''} (HTTP ${res.statusCode})`, hint: 'Check the user name and password (--creds USER:PASSWORD, --authfile, or `docker login`).' });
+    const text = await res.text(MAX_SMALL_BODY, `Token answer of ${this.registry}`);
+    if (res.status === 401 || res.status === 403) {
+      throw new PortcullisError({ code: 'AUTH_FAILED', message: `Registry ${this.registry} refused the credentials${c ? ` for user "${c.username}"` : ''} (HTTP ${res.status})`, hint: 'Check the user name and password (--creds USER:PASSWORD, --authfile, or `docker login`).' });
     }
-    if (res.statusCode !== 200) throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `Token endpoint of ${this.registry} answered HTTP ${res.statusCode}`, hint: 'Try again later.' });
+    if (res.status !== 200) throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `Token endpoint of ${this.registry} answered HTTP ${res.status}`, hint: 'Try again later.' });
     let doc: { token?: string; access_token?: string };
     try {
       doc = JSON.parse(text);
@@ -142,15 +146,15 @@ export class RegistryClient {
     this.tokens.set(scope, token);
   }
 
-  private async send(origin: string, path: string, method: HttpMethod, headers: Record<string, string>, body?: RequestBody): Promise<Dispatcher.ResponseData> {
-    try {
-      const dispatcher = method === 'GET' || method === 'HEAD' ? this.dispatcher : this.writeAgent;
-      return await dispatcher.request({ origin, path, method, headers, ...(body !== undefined ? { body } : {}) });
-    } catch (err) {
-      if (err instanceof PortcullisError) throw err;
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      throw new PortcullisError({ code: 'NETWORK_ERROR', message: `Request to ${this.registry} failed (${code || (err as Error).message})`, hint: 'Check the registry address and your network, then retry.', cause: err });
-    }
+  /** One request: GET and HEAD under the retry policy, writes once (push.ts repeats whole uploads). */
+  private send(origin: string, path: string, method: HttpMethod, headers: Record<string, string>, body?: RequestBody): Promise<HttpResponse> {
+    const read = method === 'GET' || method === 'HEAD';
+    return (read ? this.reads : this.writes).request(new URL(path, origin), {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(read ? {} : { retry: false as const }),
+    });
   }
 
   /**
@@ -158,7 +162,7 @@ export class RegistryClient {
    * absolute URL on the registry's origin (upload locations). A stream body cannot be sent twice:
    * callers that push streams authenticate first with a small request.
    */
-  async request(path: string, opts: { method?: HttpMethod; accept?: string; scope: string; body?: RequestBody; headers?: Record<string, string> }): Promise<Dispatcher.ResponseData> {
+  async request(path: string, opts: { method?: HttpMethod; accept?: string; scope: string; body?: RequestBody; headers?: Record<string, string> }): Promise<HttpResponse> {
     let base = await this.baseUrl();
     if (/^https?:\/\//.test(path)) {
       const u = new URL(path);
@@ -166,7 +170,7 @@ export class RegistryClient {
       path = u.pathname + u.search;
     }
     const build = () => {
-      const h: Record<string, string> = { 'user-agent': this.ua, ...opts.headers };
+      const h: Record<string, string> = { ...opts.headers };
       if (opts.accept) h.accept = opts.accept;
       const a = this.authHeader(opts.scope);
       if (a) h.authorization = a;
@@ -174,10 +178,10 @@ export class RegistryClient {
     };
     const firstHeaders = build();
     let res = await this.send(base, path, opts.method ?? 'GET', firstHeaders, opts.body);
-    if (res.statusCode !== 401) return res;
-    const challengeHeader = res.headers['www-authenticate'];
-    await res.body.dump();
-    const ch = parseChallenge(Array.isArray(challengeHeader) ? challengeHeader[0]! : (challengeHeader ?? ''));
+    if (res.status !== 401) return res;
+    const challengeHeader = res.header('www-authenticate');
+    await res.dump();
+    const ch = parseChallenge(challengeHeader ?? '');
     // Judge by what this request carried: concurrent requests may have negotiated auth meanwhile.
     const hadAuth = firstHeaders.authorization !== undefined;
     if (hadAuth || !ch) {
@@ -198,73 +202,50 @@ export class RegistryClient {
       throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `Registry ${this.registry} asks for unsupported auth scheme "${ch.scheme}"`, hint: 'Only Basic and Bearer token auth are supported.' });
     }
     res = await this.send(base, path, opts.method ?? 'GET', build(), opts.body);
-    if (res.statusCode === 401 || res.statusCode === 403) {
-      await res.body.dump();
+    if (res.status === 401 || res.status === 403) {
+      await res.dump();
       throw new PortcullisError({
         code: this.opts.credentials ? 'AUTH_FAILED' : 'AUTH_REQUIRED',
-        message: this.opts.credentials ? `Registry ${this.registry} refused the credentials for user "${this.opts.credentials.username}" (HTTP ${res.statusCode})` : `Registry ${this.registry} denied anonymous access (HTTP ${res.statusCode})`,
+        message: this.opts.credentials ? `Registry ${this.registry} refused the credentials for user "${this.opts.credentials.username}" (HTTP ${res.status})` : `Registry ${this.registry} denied anonymous access (HTTP ${res.status})`,
         hint: 'Check the credentials (--creds USER:PASSWORD, --authfile, `docker login`) and that the repository exists.',
       });
     }
     return res;
   }
 
-  private async failFor(res: Dispatcher.ResponseData, what: string, notFound: 'MANIFEST_UNKNOWN' | 'BLOB_MISSING'): Promise<never> {
-    const body = (await res.body.text().catch(() => '')).slice(0, 300);
-    if (res.statusCode === 404) {
+  private async failFor(res: HttpResponse, what: string, notFound: 'MANIFEST_UNKNOWN' | 'BLOB_MISSING'): Promise<never> {
+    const body = (await res.text(MAX_SMALL_BODY).catch(() => '')).slice(0, 300);
+    if (res.status === 404) {
       throw new PortcullisError({ code: notFound, message: `${what} not found on ${this.registry}`, hint: notFound === 'MANIFEST_UNKNOWN' ? 'Check the repository name and tag (e.g. with `skopeo list-tags`).' : 'The registry lost a blob; push the image again.' });
     }
-    throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `${this.registry} answered HTTP ${res.statusCode} for ${what}${body ? `: ${body.replace(/\s+/g, ' ')}` : ''}`, hint: 'Try again later or check the registry.' });
+    throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `${this.registry} answered HTTP ${res.status} for ${what}${body ? `: ${body.replace(/\s+/g, ' ')}` : ''}`, hint: 'Try again later or check the registry.' });
   }
 
   /** Fetches a manifest or index, verifying its digest. */
   async getManifest(repository: string, reference: string): Promise<{ body: Buffer; mediaType: string; digest: string }> {
     const res = await this.request(`/v2/${repository}/manifests/${reference}`, { accept: MANIFEST_ACCEPT, scope: `repository:${repository}:pull` });
-    if (res.statusCode !== 200) return this.failFor(res, `manifest ${repository}:${reference}`, 'MANIFEST_UNKNOWN');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of res.body) {
-      size += (c as Buffer).length;
-      if (size > MAX_MANIFEST) {
-        res.body.destroy();
-        throw new PortcullisError({ code: 'FILE_TOO_LARGE', message: `Manifest ${repository}:${reference} is larger than ${MAX_MANIFEST} bytes`, hint: 'This is not a sane manifest.' });
-      }
-      chunks.push(c as Buffer);
-    }
-    const body = Buffer.concat(chunks);
+    if (res.status !== 200) return this.failFor(res, `manifest ${repository}:${reference}`, 'MANIFEST_UNKNOWN');
+    const body = await res.bytes(MAX_MANIFEST, `Manifest ${repository}:${reference}`);
     const actual = digestOf(body);
     if (reference.includes(':') && reference !== actual) throw mismatch(`manifest ${repository}@${reference}`, reference, actual);
-    const header = res.headers['docker-content-digest'];
-    const announced = Array.isArray(header) ? header[0] : header;
+    const announced = res.header('docker-content-digest');
     if (announced && announced.startsWith('sha256:') && announced !== actual) throw mismatch(`manifest ${repository}:${reference}`, announced, actual);
-    const ct = res.headers['content-type'];
-    return { body, mediaType: (Array.isArray(ct) ? ct[0] : ct)?.split(';')[0]?.trim() ?? '', digest: actual };
+    return { body, mediaType: res.header('content-type')?.split(';')[0]?.trim() ?? '', digest: actual };
   }
 
   /** Reads a small blob whole (configs), verified. */
   async getBlob(repository: string, digest: string, limit: number): Promise<Buffer> {
-    const stream = await this.openBlob(repository, digest);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of stream) {
-      size += (c as Buffer).length;
-      if (size > limit) {
-        stream.destroy();
-        throw new PortcullisError({ code: 'FILE_TOO_LARGE', message: `Blob ${digest} is larger than ${limit} bytes`, hint: 'This is not a sane image config.' });
-      }
-      chunks.push(c as Buffer);
-    }
-    return Buffer.concat(chunks);
+    return readCapped(await this.openBlob(repository, digest), { max: limit, what: `Blob ${digest}`, peer: `registry ${this.registry}` });
   }
 
   /** Opens a blob as a stream that fails with DIGEST_MISMATCH if its bytes do not match. */
   async openBlob(repository: string, digest: string, size?: number): Promise<Readable> {
     const res = await this.request(`/v2/${repository}/blobs/${digest}`, { scope: `repository:${repository}:pull` });
-    if (res.statusCode !== 200) return this.failFor(res, `blob ${digest}`, 'BLOB_MISSING');
+    if (res.status !== 200) return this.failFor(res, `blob ${digest}`, 'BLOB_MISSING');
     return (res.body as unknown as Readable).pipe(new VerifyingStream(digest, `blob ${digest}`, size));
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.agent.close(), this.insecureAgent?.close(), this.probeAgent.close(), this.writeAgent.close()]);
+    await Promise.all([this.reads.close(), this.writes.close()]);
   }
 }

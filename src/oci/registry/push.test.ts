@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestOf } from '../digest.js';
 import { RegistryClient } from './client.js';
-import { pushBlob, pushManifest } from './push.js';
+import type { RetryEvent } from '../../http/index.js';
+import { blobExists, pushBlob, pushManifest } from './push.js';
 
 // A scripted registry: answers each request from a queue of statuses, records what it saw.
 let server: Server;
@@ -45,7 +46,7 @@ describe('push retries', () => {
     const client = new RegistryClient(host);
     try {
       const data = Buffer.from('hello');
-      expect(await pushBlob(client, 'repo', data, { baseDelayMs: 1 })).toBe(digestOf(data));
+      expect(await pushBlob(client, 'repo', data, { retry: { baseDelayMs: 1 } })).toBe(digestOf(data));
       expect(seen.filter((s) => s.startsWith('POST')).length).toBe(4);
       expect(seen.filter((s) => s.startsWith('PUT')).length).toBe(2);
     } finally {
@@ -58,11 +59,31 @@ describe('push retries', () => {
     const client = new RegistryClient(host);
     try {
       await expect(pushManifest(client, 'repo', 't', Buffer.from('{}'), 'application/vnd.oci.image.manifest.v1+json')).rejects.toMatchObject({ code: 'REGISTRY_ERROR' });
-      await expect(pushBlob(client, 'repo', Buffer.from('x'), { retries: 1, baseDelayMs: 1 })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      await expect(pushBlob(client, 'repo', Buffer.from('x'), { retry: { maxAttempts: 2, baseDelayMs: 1 } })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     } finally {
       await client.close();
     }
   }, 30_000);
+
+  it('reads are retried by the client itself, writes as whole sequences; both tell onRetry', async () => {
+    const absent = digestOf(Buffer.from('absent'));
+    failures = { [`HEAD /v2/repo/blobs/${absent}`]: [503, 502], 'PUT /v2/repo/blobs/uploads/u1': [504] };
+    const told: RetryEvent[] = [];
+    const client = new RegistryClient(host, { retry: { baseDelayMs: 1, onRetry: (e) => told.push(e) } });
+    try {
+      seen.length = 0;
+      expect(await blobExists(client, 'repo', absent)).toBeUndefined();
+      expect(seen.filter((s) => s.startsWith('HEAD')).length).toBe(3);
+      await pushBlob(client, 'repo', Buffer.from('again'));
+      expect(told.map((e) => [e.attempt, e.status])).toEqual([
+        [1, 503],
+        [2, 502],
+        [1, 504],
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
 
   it('refuses a manifest pushed under a digest that is not its own', async () => {
     const client = new RegistryClient(host);

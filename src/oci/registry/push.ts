@@ -2,81 +2,65 @@
  * The push side of the Distribution API (distribution-spec v1.1) on the registry client's auth:
  * blob existence (HEAD), monolithic (POST + PUT) and chunked (POST + PATCH… + PUT) uploads,
  * cross-repository mounts, manifest PUT by tag or digest, tag listing and the referrers API with
- * its tag-schema fallback. Writes are retried with backoff on 429 and 5xx; every digest the
- * registry announces is checked against the bytes we sent.
+ * its tag-schema fallback. Writes are repeated as whole sequences (an upload: POST, then PUT to the
+ * location it opened) under the one retry policy of src/http; reads retry as single requests in
+ * the client. Every digest the registry announces is checked against the bytes we sent.
  */
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { PortcullisError } from '../../core/errors.js';
+import { DEFAULT_RETRY_STATUSES, retryAfterMs, RetryableStatus, withRetry, type HttpResponse, type RetryPolicy } from '../../http/index.js';
 import { digestOf, mismatch } from '../digest.js';
 import { isDigest, parseManifestOrIndex, type Descriptor, type ImageIndex } from '../manifest.js';
 import { MEDIA_TYPES } from '../media-types.js';
 import type { RegistryClient } from './client.js';
 
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-
-export interface RetryOptions {
-  retries?: number;
-  /** First backoff in ms; doubles each time, capped at 5 s. */
-  baseDelayMs?: number;
+/** Options of a write: overrides of the retry policy for its sequence. */
+export interface WriteOptions {
+  retry?: RetryPolicy;
 }
 
-class RetryableStatus extends Error {
-  constructor(
-    readonly status: number,
-    readonly retryAfterMs: number | undefined,
-    readonly what: string,
-    readonly body: string,
-  ) {
-    super(`HTTP ${status} for ${what}`);
+const MAX_ERROR_BODY = 64 * 1024;
+const MAX_INDEX = 8 * 1024 * 1024;
+
+function parseJson(text: string, registry: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `${registry} answered ${what} with something other than JSON`, hint: 'The registry is not distribution-spec compliant.', cause: err });
   }
 }
 
-function header(res: Dispatcher.ResponseData, name: string): string | undefined {
-  const v = res.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+/** Runs a write sequence under the client's retry policy (and the caller's overrides). */
+function retried<T>(client: RegistryClient, op: () => Promise<T>, opts: WriteOptions = {}): Promise<T> {
+  return withRetry(op, { retry: { ...client.retry, ...opts.retry } });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** The error for an unexpected answer, its body's start quoted. */
+async function statusFailure(res: HttpResponse, registry: string, what: string): Promise<PortcullisError> {
+  const body = (await res.text(MAX_ERROR_BODY).catch(() => '')).slice(0, 300).replace(/\s+/g, ' ');
+  const quoted = body ? `: ${body}` : '';
+  if (DEFAULT_RETRY_STATUSES.includes(res.status)) {
+    return new PortcullisError({
+      code: res.status === 429 ? 'RATE_LIMITED' : 'REGISTRY_ERROR',
+      message: `${registry} answered HTTP ${res.status} for ${what}${res.attempts > 1 ? ` after ${res.attempts} attempts` : ''}${quoted}`,
+      hint: 'The registry is overloaded or failing; try again later.',
+    });
+  }
+  if (res.status === 403) {
+    return new PortcullisError({ code: 'PERMISSION_DENIED', message: `${registry} refused ${what} (HTTP 403)${quoted}`, hint: 'The credentials may lack push permission on this repository.' });
+  }
+  return new PortcullisError({ code: 'REGISTRY_ERROR', message: `${registry} answered HTTP ${res.status} for ${what}${quoted}`, hint: 'Check the repository name and the registry.' });
 }
 
-/** Runs `fn` again after 429/5xx answers and connection failures, with exponential backoff. */
-async function withRetries<T>(registry: string, fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
-  const retries = opts.retries ?? 4;
-  let delay = opts.baseDelayMs ?? 250;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const retryable = err instanceof RetryableStatus || (err instanceof PortcullisError && err.code === 'NETWORK_ERROR');
-      if (!retryable || attempt >= retries) {
-        if (err instanceof RetryableStatus) {
-          throw new PortcullisError({
-            code: err.status === 429 ? 'RATE_LIMITED' : 'REGISTRY_ERROR',
-            message: `${registry} answered HTTP ${err.status} for ${err.what} after ${attempt + 1} attempts${err.body ? `: ${err.body}` : ''}`,
-            hint: 'The registry is overloaded or failing; try again later.',
-          });
-        }
-        throw err;
-      }
-      const wait = err instanceof RetryableStatus && err.retryAfterMs !== undefined ? Math.min(err.retryAfterMs, 10_000) : delay;
-      await sleep(wait);
-      delay = Math.min(delay * 2, 5_000);
-    }
-  }
+/** Fails a read (already retried by the client). */
+async function failOn(res: HttpResponse, registry: string, what: string): Promise<never> {
+  throw await statusFailure(res, registry, what);
 }
 
-async function failOn(res: Dispatcher.ResponseData, registry: string, what: string): Promise<never> {
-  const body = (await res.body.text().catch(() => '')).slice(0, 300).replace(/\s+/g, ' ');
-  if (RETRY_STATUS.has(res.statusCode)) {
-    const ra = Number(header(res, 'retry-after'));
-    throw new RetryableStatus(res.statusCode, Number.isFinite(ra) ? ra * 1000 : undefined, what, body);
-  }
-  if (res.statusCode === 403) {
-    throw new PortcullisError({ code: 'PERMISSION_DENIED', message: `${registry} refused ${what} (HTTP 403)${body ? `: ${body}` : ''}`, hint: 'The credentials may lack push permission on this repository.' });
-  }
-  throw new PortcullisError({ code: 'REGISTRY_ERROR', message: `${registry} answered HTTP ${res.statusCode} for ${what}${body ? `: ${body}` : ''}`, hint: 'Check the repository name and the registry.' });
+/** Fails a step of a write sequence: a retried status has the whole sequence run again. */
+async function failOrRetry(res: HttpResponse, registry: string, what: string): Promise<never> {
+  const final = await statusFailure(res, registry, what);
+  throw DEFAULT_RETRY_STATUSES.includes(res.status) ? new RetryableStatus(res.status, retryAfterMs(res.header('retry-after')), final) : final;
 }
 
 const pushScope = (repo: string) => `repository:${repo}:pull,push`;
@@ -85,27 +69,25 @@ function withDigest(location: string, digest: string): string {
   return `${location}${location.includes('?') ? '&' : '?'}digest=${encodeURIComponent(digest)}`;
 }
 
-function checkAnnounced(res: Dispatcher.ResponseData, expected: string, what: string): void {
-  const announced = header(res, 'docker-content-digest');
+function checkAnnounced(res: HttpResponse, expected: string, what: string): void {
+  const announced = res.header('docker-content-digest');
   if (announced && announced !== expected) throw mismatch(what, expected, announced);
 }
 
 /** HEAD a blob: its size when the repository has it, undefined when not. */
 export async function blobExists(client: RegistryClient, repo: string, digest: string): Promise<number | undefined> {
-  return withRetries(client.registry, async () => {
-    const res = await client.request(`/v2/${repo}/blobs/${digest}`, { method: 'HEAD', scope: `repository:${repo}:pull` });
-    await res.body.dump();
-    if (res.statusCode === 200) return Number(header(res, 'content-length') ?? '0');
-    if (res.statusCode === 404) return undefined;
-    return failOn(res, client.registry, `HEAD blob ${digest}`);
-  });
+  const res = await client.request(`/v2/${repo}/blobs/${digest}`, { method: 'HEAD', scope: `repository:${repo}:pull` });
+  await res.dump();
+  if (res.status === 200) return Number(res.header('content-length') ?? '0');
+  if (res.status === 404) return undefined;
+  return failOn(res, client.registry, `HEAD blob ${digest}`);
 }
 
-async function startUpload(client: RegistryClient, repo: string, scope: string, query = ''): Promise<{ res: Dispatcher.ResponseData; location?: string }> {
+async function startUpload(client: RegistryClient, repo: string, scope: string, query = ''): Promise<{ res: HttpResponse; location?: string }> {
   const res = await client.request(`/v2/${repo}/blobs/uploads/${query}`, { method: 'POST', scope, headers: { 'content-length': '0' } });
-  if (res.statusCode !== 202 && res.statusCode !== 201) return failOn(res, client.registry, `starting an upload to ${repo}`);
-  await res.body.dump();
-  const location = header(res, 'location');
+  if (res.status !== 202 && res.status !== 201) return failOrRetry(res, client.registry, `starting an upload to ${repo}`);
+  await res.dump();
+  const location = res.header('location');
   return { res, ...(location ? { location } : {}) };
 }
 
@@ -115,10 +97,10 @@ function needLocation(loc: string | undefined, registry: string): string {
 }
 
 /** Pushes a small blob monolithically (POST, then PUT with the bytes); returns its digest. */
-export async function pushBlob(client: RegistryClient, repo: string, data: Buffer, opts: RetryOptions = {}): Promise<string> {
+export async function pushBlob(client: RegistryClient, repo: string, data: Buffer, opts: WriteOptions = {}): Promise<string> {
   const digest = digestOf(data);
-  await withRetries(
-    client.registry,
+  await retried(
+    client,
     async () => {
       const { location } = await startUpload(client, repo, pushScope(repo));
       const res = await client.request(withDigest(needLocation(location, client.registry), digest), {
@@ -127,8 +109,8 @@ export async function pushBlob(client: RegistryClient, repo: string, data: Buffe
         body: data,
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) },
       });
-      if (res.statusCode !== 201) return failOn(res, client.registry, `PUT blob ${digest}`);
-      await res.body.dump();
+      if (res.status !== 201) return failOrRetry(res, client.registry, `PUT blob ${digest}`);
+      await res.dump();
       checkAnnounced(res, digest, `uploaded blob in ${repo}`);
     },
     opts,
@@ -147,10 +129,10 @@ export interface StreamBlob {
  * Pushes a blob from a stream: monolithic PUT, or PATCH chunks of `chunkSize` bytes then a closing
  * PUT when `chunkSize` is set (for registries with request size limits).
  */
-export async function pushBlobStream(client: RegistryClient, repo: string, blob: StreamBlob, opts: RetryOptions & { chunkSize?: number; uploadLocation?: string } = {}): Promise<void> {
+export async function pushBlobStream(client: RegistryClient, repo: string, blob: StreamBlob, opts: WriteOptions & { chunkSize?: number; uploadLocation?: string } = {}): Promise<void> {
   let given = opts.uploadLocation;
-  await withRetries(
-    client.registry,
+  await retried(
+    client,
     async () => {
       const location = given ?? needLocation((await startUpload(client, repo, pushScope(repo))).location, client.registry);
       given = undefined;
@@ -162,8 +144,8 @@ export async function pushBlobStream(client: RegistryClient, repo: string, blob:
           body: stream,
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) },
         });
-        if (res.statusCode !== 201) return failOn(res, client.registry, `PUT blob ${blob.digest}`);
-        await res.body.dump();
+        if (res.status !== 201) return failOrRetry(res, client.registry, `PUT blob ${blob.digest}`);
+        await res.dump();
         checkAnnounced(res, blob.digest, `uploaded blob in ${repo}`);
         return;
       }
@@ -176,14 +158,14 @@ export async function pushBlobStream(client: RegistryClient, repo: string, blob:
           body: chunk,
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(chunk.length), 'content-range': `${offset}-${offset + chunk.length - 1}` },
         });
-        if (res.statusCode !== 202) return failOn(res, client.registry, `PATCH blob ${blob.digest} at ${offset}`);
-        await res.body.dump();
+        if (res.status !== 202) return failOrRetry(res, client.registry, `PATCH blob ${blob.digest} at ${offset}`);
+        await res.dump();
         offset += chunk.length;
-        loc = needLocation(header(res, 'location'), client.registry);
+        loc = needLocation(res.header('location'), client.registry);
       }
       const res = await client.request(withDigest(loc, blob.digest), { method: 'PUT', scope: pushScope(repo), headers: { 'content-length': '0' } });
-      if (res.statusCode !== 201) return failOn(res, client.registry, `closing upload of ${blob.digest}`);
-      await res.body.dump();
+      if (res.status !== 201) return failOrRetry(res, client.registry, `closing upload of ${blob.digest}`);
+      await res.dump();
       checkAnnounced(res, blob.digest, `uploaded blob in ${repo}`);
     },
     opts,
@@ -216,10 +198,10 @@ async function* chunked(stream: Readable, size: number): AsyncGenerator<Buffer> 
  * `{ mounted: true }`, or the upload location the registry opened instead (push the bytes there).
  */
 export async function mountBlob(client: RegistryClient, repo: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; location: string | undefined }> {
-  return withRetries(client.registry, async () => {
+  return retried(client, async () => {
     const q = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
     const { res, location } = await startUpload(client, repo, `${pushScope(repo)} repository:${from}:pull`, q);
-    if (res.statusCode === 201) {
+    if (res.status === 201) {
       checkAnnounced(res, digest, `mounted blob in ${repo}`);
       return { mounted: true as const };
     }
@@ -231,10 +213,10 @@ export async function mountBlob(client: RegistryClient, repo: string, digest: st
 export async function pushManifest(client: RegistryClient, repo: string, reference: string, body: Buffer, mediaType: string): Promise<string> {
   const digest = digestOf(body);
   if (reference.includes(':') && reference !== digest) throw mismatch(`manifest pushed as ${repo}@${reference}`, reference, digest);
-  await withRetries(client.registry, async () => {
+  await retried(client, async () => {
     const res = await client.request(`/v2/${repo}/manifests/${reference}`, { method: 'PUT', scope: pushScope(repo), body, headers: { 'content-type': mediaType, 'content-length': String(body.length) } });
-    if (res.statusCode !== 201 && res.statusCode !== 200) return failOn(res, client.registry, `PUT manifest ${repo}:${reference}`);
-    await res.body.dump();
+    if (res.status !== 201 && res.status !== 200) return failOrRetry(res, client.registry, `PUT manifest ${repo}:${reference}`);
+    await res.dump();
     checkAnnounced(res, digest, `manifest ${repo}:${reference}`);
   });
   return digest;
@@ -255,20 +237,15 @@ export async function listTags(client: RegistryClient, repo: string, pageSize = 
   const tags: string[] = [];
   let path: string | undefined = `/v2/${repo}/tags/list?n=${pageSize}`;
   for (let page = 0; path && page < 10_000; page++) {
-    const current: string = path;
-    const res = await withRetries(client.registry, async () => {
-      const r = await client.request(current, { scope: `repository:${repo}:pull` });
-      if (r.statusCode === 404) {
-        await r.body.dump();
-        return undefined;
-      }
-      if (r.statusCode !== 200) return failOn(r, client.registry, `tag list of ${repo}`);
-      return r;
-    });
-    if (!res) return tags;
-    const doc = (await res.body.json()) as { tags?: string[] | null };
+    const res = await client.request(path, { scope: `repository:${repo}:pull` });
+    if (res.status === 404) {
+      await res.dump();
+      return tags;
+    }
+    if (res.status !== 200) return failOn(res, client.registry, `tag list of ${repo}`);
+    const doc = parseJson(await res.text(MAX_INDEX, `Tag list of ${repo}`), client.registry, `the tag list of ${repo}`) as { tags?: string[] | null };
     tags.push(...(doc.tags ?? []));
-    const link = header(res, 'link');
+    const link = res.header('link');
     const m = link ? /<([^>]+)>;\s*rel="?next"?/.exec(link) : null;
     path = m ? m[1] : undefined;
   }
@@ -287,19 +264,16 @@ export function referrersTag(digest: string): string {
 export async function getReferrers(client: RegistryClient, repo: string, digest: string, artifactType?: string): Promise<{ source: 'api' | 'tag'; manifests: Descriptor[] }> {
   if (!isDigest(digest)) throw new PortcullisError({ code: 'DIGEST_INVALID', message: `Invalid digest "${digest}"`, hint: 'Referrers are looked up by sha256 digest.' });
   const q = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
-  const res = await withRetries(client.registry, async () => {
-    const r = await client.request(`/v2/${repo}/referrers/${digest}${q}`, { accept: MEDIA_TYPES.ociIndex, scope: `repository:${repo}:pull` });
-    if (r.statusCode === 404 || r.statusCode === 400 || r.statusCode === 405) {
-      await r.body.dump();
-      return undefined;
-    }
-    if (r.statusCode !== 200) return failOn(r, client.registry, `referrers of ${digest}`);
-    return r;
-  });
+  const r = await client.request(`/v2/${repo}/referrers/${digest}${q}`, { accept: MEDIA_TYPES.ociIndex, scope: `repository:${repo}:pull` });
+  let res: HttpResponse | undefined = r;
+  if (r.status === 404 || r.status === 400 || r.status === 405) {
+    await r.dump();
+    res = undefined;
+  } else if (r.status !== 200) return failOn(r, client.registry, `referrers of ${digest}`);
   let index: ImageIndex | undefined;
   let source: 'api' | 'tag' = 'api';
   if (res) {
-    const body = Buffer.from(await res.body.arrayBuffer());
+    const body = await res.bytes(MAX_INDEX, `Referrers of ${digest}`);
     const parsed = parseManifestOrIndex(body, MEDIA_TYPES.ociIndex);
     if (parsed.kind === 'index') index = parsed.index;
   } else {
@@ -322,12 +296,12 @@ export async function getReferrers(client: RegistryClient, repo: string, digest:
 export async function pushSubjectManifest(client: RegistryClient, repo: string, body: Buffer, mediaType: string): Promise<{ digest: string; subjectAccepted: boolean }> {
   const digest = digestOf(body);
   let subjectAccepted = false;
-  await withRetries(client.registry, async () => {
+  await retried(client, async () => {
     const res = await client.request(`/v2/${repo}/manifests/${digest}`, { method: 'PUT', scope: pushScope(repo), body, headers: { 'content-type': mediaType, 'content-length': String(body.length) } });
-    if (res.statusCode !== 201 && res.statusCode !== 200) return failOn(res, client.registry, `PUT manifest ${repo}@${digest}`);
-    await res.body.dump();
+    if (res.status !== 201 && res.status !== 200) return failOrRetry(res, client.registry, `PUT manifest ${repo}@${digest}`);
+    await res.dump();
     checkAnnounced(res, digest, `manifest ${repo}@${digest}`);
-    subjectAccepted = header(res, 'oci-subject') !== undefined;
+    subjectAccepted = res.header('oci-subject') !== undefined;
   });
   return { digest, subjectAccepted };
 }
@@ -374,16 +348,16 @@ export async function removeFromReferrersTagIndex(client: RegistryClient, repo: 
  * 400/403 answers of registries with deletion disabled), true when deleted or already gone.
  */
 export async function deleteManifest(client: RegistryClient, repo: string, digest: string): Promise<boolean> {
-  return withRetries(client.registry, async () => {
+  return retried(client, async () => {
     const res = await client.request(`/v2/${repo}/manifests/${digest}`, { method: 'DELETE', scope: pushScope(repo) });
-    if (res.statusCode === 202 || res.statusCode === 200 || res.statusCode === 204 || res.statusCode === 404) {
-      await res.body.dump();
+    if (res.status === 202 || res.status === 200 || res.status === 204 || res.status === 404) {
+      await res.dump();
       return true;
     }
-    if (res.statusCode === 405 || res.statusCode === 400 || res.statusCode === 403) {
-      await res.body.dump();
+    if (res.status === 405 || res.status === 400 || res.status === 403) {
+      await res.dump();
       return false;
     }
-    return failOn(res, client.registry, `DELETE manifest ${repo}@${digest}`);
+    return failOrRetry(res, client.registry, `DELETE manifest ${repo}@${digest}`);
   });
 }

@@ -1,7 +1,7 @@
 /**
- * The push client honours 429/503 with Retry-After, with bounded retries: against a scripted
- * HTTP server (exact waits and attempt counts) and against the real metadata server app with a
- * tight per-token rate limit (a burst of pushes all land, none is refused).
+ * The push client retries under the policy of src/http — 429/503 with Retry-After, bounded —
+ * against a scripted HTTP server (exact waits, attempt counts, what onRetry is told) and against
+ * the real metadata server app with a tight per-token rate limit (a burst of pushes all land).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ import { createApp } from '../server/app.js';
 import { createToken } from '../server/tokens.js';
 import { openStore } from '../store/store.js';
 import { pushScan, type ScanRecord } from './push.js';
-import { retryAfterMs } from './push-retry.js';
+import type { RetryEvent } from '../http/index.js';
 import { Secret } from '../core/secret.js';
 
 const servers: Server[] = [];
@@ -39,19 +39,16 @@ async function scripted(answers: { status: number; retryAfter?: string }[]): Pro
 
 const record: ScanRecord = { resourceUri: 'https://registry.example/app@sha256:' + 'b'.repeat(64), notesProject: 'p', kinds: ['DISCOVERY', 'PACKAGE', 'VULNERABILITY'], notes: {}, occurrences: [] };
 
-describe('Retry-After', () => {
-  it.each([
-    ['2', 2000],
-    ['0', 0],
-    [new Date(Date.parse('2026-01-01T00:00:10Z')).toUTCString(), 10_000],
-    ['soon', undefined],
-    [undefined, undefined],
-  ])('%s → %s ms', (v, want) => expect(retryAfterMs(v, Date.parse('2026-01-01T00:00:00Z'))).toBe(want));
-
+describe('retries of the push', () => {
   it('waits as long as the server asks, then succeeds', async () => {
     const s = await scripted([{ status: 429, retryAfter: '1' }, { status: 503, retryAfter: '1' }, { status: 200 }]);
-    const r = await pushScan(record, { url: s.url, project: 'p' });
+    const told: RetryEvent[] = [];
+    const r = await pushScan(record, { url: s.url, project: 'p', retry: { onRetry: (e) => told.push(e) } });
     expect(r.createdCount).toBe(0);
+    expect(told.map((e) => [e.attempt, e.status, e.waitMs])).toEqual([
+      [1, 429, 1000],
+      [2, 503, 1000],
+    ]);
     expect(s.hits).toHaveLength(3);
     expect(s.hits[1]! - s.hits[0]!).toBeGreaterThanOrEqual(950);
     expect(s.hits[2]! - s.hits[1]!).toBeGreaterThanOrEqual(950);
@@ -59,7 +56,7 @@ describe('Retry-After', () => {
 
   it('gives up after the attempts with RATE_LIMITED, naming the wait asked for', async () => {
     const s = await scripted([{ status: 429, retryAfter: '0' }]);
-    await expect(pushScan(record, { url: s.url, project: 'p', retry: { attempts: 3 } })).rejects.toMatchObject({ code: 'RATE_LIMITED', hint: expect.stringContaining('retry after 0 s') });
+    await expect(pushScan(record, { url: s.url, project: 'p', retry: { maxAttempts: 3 } })).rejects.toMatchObject({ code: 'RATE_LIMITED', hint: expect.stringContaining('retry after 0 s') });
     expect(s.hits).toHaveLength(3);
   });
 
