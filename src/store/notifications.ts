@@ -31,6 +31,9 @@ export interface ListenOptions {
   heartbeatMs?: number;
 }
 
+/** The application_name of listening connections (pg_stat_activity). */
+export const LISTEN_APPLICATION = 'portcullis-listen';
+
 /** `"name"` quoted as an SQL identifier (LISTEN takes no parameter). */
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -64,7 +67,7 @@ export function listenPostgres(url: string, channel: string, handlers: ListenHan
   async function connect(): Promise<void> {
     if (closed) return;
     const pg = await import('pg');
-    const c = new (pg.default ?? pg).Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true });
+    const c = new (pg.default ?? pg).Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true, application_name: LISTEN_APPLICATION });
     client = c;
     c.on('error', (err) => down(c, err));
     c.on('end', () => down(c));
