@@ -1,6 +1,6 @@
 /**
  * Token administration with its audit entry, in one transaction: what `server token create|revoke`
- * does, whether the CLI owns the store or asks the running server (admin-routes.ts) to do it.
+ * does, whether the CLI owns the store or asks the running server (routes/admin.ts) to do it.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
