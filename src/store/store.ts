@@ -119,7 +119,15 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
           listen: (channel: string, handlers: ListenHandlers) => {
             const l = listenPostgres(url, channel, handlers);
             listeners.add(l);
-            return { get up() { return l.up; }, close: () => (listeners.delete(l), l.close()) };
+            return {
+              get up() {
+                return l.up;
+              },
+              close: () => {
+                listeners.delete(l);
+                return l.close();
+              },
+            };
           },
         }
       : {}),
