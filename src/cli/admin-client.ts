@@ -1,7 +1,7 @@
 /**
  * Admin commands (`server token create|list|revoke`, `audit verify|export`) on an embedded data
  * directory that a running `portcullis server` owns: they go through that server's admin API
- * (src/server/admin-routes.ts), authorised by the credential in the lock file and pinned to the
+ * (src/server/routes/admin.ts), authorised by the credential in the lock file and pinned to the
  * certificate fingerprint recorded there. Any other owner: STORE_LOCKED.
  */
 import type { Readable } from 'node:stream';

@@ -3,7 +3,7 @@
  * `\u0000` too) and unpaired UTF-16 surrogates, which have no UTF-8 encoding. And a nesting-depth
  * limit for JSON, checked by an iterative walk, so the recursive code after `JSON.parse` (key
  * normalisation, schema checks, serialisation) never overflows the stack. Pure functions: the HTTP
- * layer (src/server/input-guard.ts) and the filter parser call them.
+ * layer (src/server/middleware/input-guard.ts) and the filter parser call them.
  */
 import { PortcullisError } from '../core/errors.js';
 

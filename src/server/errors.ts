@@ -2,7 +2,10 @@
  * The one table from error codes to HTTP status and google.rpc.Code, and the Google API error
  * body `{"error":{"code":404,"message":"…","status":"NOT_FOUND"}}` every error response carries.
  */
-import { isPortcullisError, type ErrorCode } from '../core/errors.js';
+import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import { isPortcullisError, PortcullisError, type ErrorCode } from '../core/errors.js';
+import type { Env } from './context.js';
 
 export type RpcStatus = 'INVALID_ARGUMENT' | 'UNAUTHENTICATED' | 'PERMISSION_DENIED' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'RESOURCE_EXHAUSTED' | 'FAILED_PRECONDITION' | 'UNIMPLEMENTED' | 'UNAVAILABLE' | 'INTERNAL';
 
@@ -39,4 +42,20 @@ export function toGoogleError(err: unknown): { http: number; body: GoogleError }
 
 export function googleError(http: number, status: RpcStatus, message: string): GoogleError {
   return { error: { code: http, message, status } };
+}
+
+const UNAVAILABLE_SOCKET = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'];
+
+/**
+ * The error response of a request: connection failures of the database driver (SQLSTATE class
+ * 08, 57P, socket errors) become DATABASE_UNAVAILABLE (503); 5xx are logged.
+ */
+export function errorResponse(c: Context<Env>, err: unknown, logger?: Logger): Response {
+  let e = err;
+  const code = (err as { code?: unknown })?.code;
+  if (!isPortcullisError(err) && typeof code === 'string' && (/^(08|57P)/.test(code) || UNAVAILABLE_SOCKET.includes(code)))
+    e = new PortcullisError({ code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable', cause: err });
+  const { http, body } = toGoogleError(e);
+  if (http >= 500) logger?.error({ err, route: c.get('route') }, 'request failed');
+  return c.json(body, http as 500);
 }

@@ -13,7 +13,7 @@ import { testBackends } from '../metadata/_testing.js';
 import { checkJson, MAX_JSON_DEPTH, unstorableReason } from '../metadata/storable.js';
 import type { Store } from '../store/store.js';
 import { createApp, type ServerApp } from './app.js';
-import { checkUrl } from './input-guard.js';
+import { checkUrl } from './middleware/input-guard.js';
 import { createLogger } from './logger.js';
 import { startServer } from './serve.js';
 import { createToken } from './tokens.js';

@@ -15,6 +15,8 @@ import type { Store } from '../store/store.js';
 import { createApp, type AppOptions, type ServerApp } from './app.js';
 import { createMetrics } from './metrics.js';
 import { fingerprintOf, generateSelfSigned, loadOrCreateSelfSigned } from './tls.js';
+import { TokenCache } from './token-cache.js';
+import { followRevocations } from './token-revocations.js';
 
 export interface Listen {
   host: string;
@@ -40,7 +42,7 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-export interface ServeOptions extends Omit<AppOptions, 'db' | 'audit' | 'metrics' | 'logger'> {
+export interface ServeOptions extends Omit<AppOptions, 'db' | 'audit' | 'metrics' | 'logger' | 'tokenCache'> {
   store: Store;
   listen: Listen;
   /** PEM certificate and key; undefined: a self-signed one (kept in `tlsDir` when given). */
@@ -98,6 +100,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   await linker.flush();
   linker.start();
+  // Token verifications are cached; on PostgreSQL only while the LISTEN for revocations by
+  // other processes is up (on the embedded store this server is the only writer).
+  const tokenCache = new TokenCache();
+  const revocations = followRevocations(store, tokenCache, logger);
   const app = createApp({
     ...appOpts,
     db: store.db,
@@ -106,6 +112,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     onWriteCommitted: () => linker.kick(),
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
+    tokenCache,
   });
   let tls = opts.tls;
   let selfSigned = false;
@@ -171,6 +178,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         server.close(() => {
           clearTimeout(timer);
           clearInterval(sweep);
+          void revocations?.close();
           linker.stop().then(resolve, (err: unknown) => {
             logger.error({ err }, 'audit linking at shutdown failed: entries stay pending until the next start');
             resolve();

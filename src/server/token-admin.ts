@@ -1,11 +1,11 @@
 /**
  * Token administration with its audit entry, in one transaction: what `server token create|revoke`
- * does, whether the CLI owns the store or asks the running server (admin-routes.ts) to do it.
+ * does, whether the CLI owns the store or asks the running server (routes/admin.ts) to do it.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
-import type { AuditFn } from './app.js';
+import type { AuditFn } from './context.js';
 import { createToken, revokeToken, type TokenInfo } from './tokens.js';
 
 export interface TokenCreateInput {
@@ -21,6 +21,9 @@ export interface AdminWho {
 }
 
 type Db = Kysely<Database>;
+
+/** Who the audit log names for administration by the CLI (directly, or through the admin API). */
+export const ADMIN_ACTOR = 'cli';
 
 export function createTokenAudited(db: Db, audit: AuditFn, input: TokenCreateInput, who: AdminWho, now = new Date()): Promise<{ token: string; info: TokenInfo }> {
   return db.transaction().execute(async (trx: Transaction<Database>) => {

@@ -4,7 +4,7 @@
  * token in `token list`, the audit log and the logs); the secret is shown once, at creation.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { PortcullisError } from '../core/errors.js';
 import type { Database } from '../store/schema.js';
 
@@ -35,6 +35,12 @@ export interface TokenInfo {
 
 export type VerifyResult =
   { ok: true; principal: Principal } | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
+
+/**
+ * The channel a revocation is announced on: `revokeToken` sends NOTIFY (payload: the token id) in
+ * the revoking transaction, so servers caching verifications drop the token when it commits.
+ */
+export const TOKEN_REVOKED_CHANNEL = 'portcullis_token_revoked';
 
 const TOKEN = /^pcs_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -183,8 +189,33 @@ export async function revokeToken(
     .where('revoked_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
-  if (r) return true;
+  if (r) {
+    await sql`select pg_notify(${TOKEN_REVOKED_CHANNEL}, ${id})`.execute(db);
+    return true;
+  }
   return !!(await db.selectFrom('api_tokens').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** Whether `token` has the shape of a token (`pcs_<id>_<secret>`). */
+export function isTokenShaped(token: string): boolean {
+  return TOKEN.test(token);
+}
+
+/** The stored token with this SHA-256 (hashToken), if any. */
+export async function findTokenByHash(db: Kysely<Database>, hash: string): Promise<TokenInfo | undefined> {
+  const r = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'role', 'projects', 'description', 'created_at', 'expires_at', 'revoked_at'])
+    .where('hash', '=', hash)
+    .executeTakeFirst();
+  return r ? toInfo(r) : undefined;
+}
+
+/** Whether a stored token is usable at `now` (pure: revocation, then expiry). */
+export function checkToken(info: TokenInfo, now: Date): VerifyResult {
+  if (info.revokedAt) return { ok: false, reason: 'revoked' };
+  if (info.expiresAt && Date.parse(info.expiresAt) <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, principal: { id: info.id, role: info.role, projects: info.projects } };
 }
 
 export async function verifyToken(
@@ -192,17 +223,9 @@ export async function verifyToken(
   token: string,
   now: Date = new Date(),
 ): Promise<VerifyResult> {
-  if (!TOKEN.test(token)) return { ok: false, reason: 'malformed' };
-  const r = await db
-    .selectFrom('api_tokens')
-    .select(['id', 'role', 'projects', 'description', 'created_at', 'expires_at', 'revoked_at'])
-    .where('hash', '=', hashToken(token))
-    .executeTakeFirst();
-  if (!r) return { ok: false, reason: 'unknown' };
-  const info = toInfo(r);
-  if (info.revokedAt) return { ok: false, reason: 'revoked' };
-  if (info.expiresAt && Date.parse(info.expiresAt) <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, principal: { id: info.id, role: info.role, projects: info.projects } };
+  if (!isTokenShaped(token)) return { ok: false, reason: 'malformed' };
+  const info = await findTokenByHash(db, hashToken(token));
+  return info ? checkToken(info, now) : { ok: false, reason: 'unknown' };
 }
 
 /** The token id in a presented token, for logs of failed attempts (never the secret). */

@@ -12,6 +12,7 @@ import { ADVISORY_LOCKS } from './advisory-locks.js';
 import { checkDatabaseUrl } from './database-url.js';
 import { defaultDataDir, prepareDataDir, writeMarker } from './data-dir.js';
 import { acquireStoreLock, type StoreLock } from './lock.js';
+import { listenPostgres, type ListenHandlers, type Listener } from './notifications.js';
 import type { Database } from './schema.js';
 import { storeWorkerUrl } from './worker-pool.js';
 
@@ -29,6 +30,11 @@ export interface Store {
   location: string;
   /** The embedded store's lock (this process owns the data directory while the store is open). */
   lock?: StoreLock;
+  /**
+   * PostgreSQL only: LISTEN on `channel` over a connection of its own (notifications.ts), for
+   * caches that writes of other processes invalidate. Closed with the store.
+   */
+  listen?(channel: string, handlers: ListenHandlers): Listener;
   close(): Promise<void>;
 }
 
@@ -102,13 +108,32 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   }
   if (lock) writeMarker(location);
   const owned = lock;
+  const listeners = new Set<Listener>();
   return {
     db,
     kind,
     location,
     ...(owned ? { lock: owned } : {}),
+    ...(url
+      ? {
+          listen: (channel: string, handlers: ListenHandlers) => {
+            const l = listenPostgres(url, channel, handlers);
+            listeners.add(l);
+            return {
+              get up() {
+                return l.up;
+              },
+              close: () => {
+                listeners.delete(l);
+                return l.close();
+              },
+            };
+          },
+        }
+      : {}),
     close: async () => {
       try {
+        await Promise.all([...listeners].map((l) => l.close()));
         await db.destroy();
       } finally {
         owned?.release();

@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries of HTTP requests to the metadata server: every route of the route table
- * (src/server/routes.ts) under both parents, with path segments, query parameters, filters and
+ * (src/server/routes/grafeas-table.ts) under both parents, with path segments, query parameters, filters and
  * bodies that mix valid Grafeas values, every field of the Note and Occurrence schemas, and
  * hostile input (NUL, lone surrogates, invalid UTF-8 and percent-encoding, deep nesting,
  * `__proto__` keys, huge numbers, numbers as strings, overlong text). Shared by the suite's short
@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { KIND_NAMES, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from '../../src/metadata/kinds.js';
 import { GRAFEAS_SEVERITIES } from '../../src/core/severity.js';
 import { noteSchema, occurrenceSchema, vulnerabilityNoteSchema, vulnerabilityOccurrenceSchema } from '../../src/metadata/schema.js';
-import { ROUTES } from '../../src/server/routes.js';
+import { ROUTES } from '../../src/server/routes/grafeas-table.js';
 
 export interface FuzzRequest {
   method: string;
