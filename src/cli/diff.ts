@@ -1,7 +1,8 @@
 /** `portcullis diff <before> <after>`: what changed between two versions of an image. */
 import { Command, Option } from 'commander';
 import { PortcullisError } from '../core/errors.js';
-import { diffImages, isRegression, renderDiffJson, renderDiffTable } from '../diff/index.js';
+import { diffImages, isRegression } from '../diff/index.js';
+import { renderDiffJson, renderDiffTable } from '../report/diff.js';
 import { analyseTarget, type AnalysedTarget } from '../scan/catalog-target.js';
 import { filterFindings, parseSeverities } from '../vulndb/filter.js';
 import { matchCatalog, releaseOf, type MatchResult } from '../vulndb/match.js';

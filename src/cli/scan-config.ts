@@ -1,14 +1,15 @@
 /** `portcullis scan config <path…>`: Kubernetes manifests and Dockerfiles against the configuration rule sets. */
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { evaluateCompliance, frameworkById, renderComplianceJson, renderComplianceTable } from '../checks/compliance/evaluate.js';
+import { evaluateCompliance, frameworkById } from '../checks/compliance/evaluate.js';
+import { renderComplianceJson, renderComplianceTable } from '../report/compliance.js';
 import { FRAMEWORKS } from '../checks/compliance/frameworks.js';
 import { scanConfig } from '../checks/config-scan.js';
 import { loadCustomRules, type CustomRule } from '../checks/custom/load.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../checks/k8s/load.js';
 import { maxPolicyVersion } from '../checks/k8s/pss/evaluate.js';
 import { formatPssVersion, parsePssVersion } from '../checks/k8s/pss/version.js';
-import { renderConfigJsonChunks, renderConfigSarif, renderConfigTable } from '../checks/report.js';
+import { renderConfigJsonChunks, renderConfigSarif, renderConfigTable } from '../report/config.js';
 import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
 import { CONFIG_SEVERITIES } from '../checks/types.js';
 import { PortcullisError } from '../core/errors.js';

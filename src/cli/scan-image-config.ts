@@ -4,7 +4,7 @@
  * It runs alone (no advisory store is opened); combine reports by running the scanners separately.
  */
 import { scanImageConfig } from '../checks/image/evaluate.js';
-import { renderConfigJson, renderConfigSarif, renderConfigTable } from '../checks/report.js';
+import { renderConfigJson, renderConfigSarif, renderConfigTable } from '../report/config.js';
 import { CONFIG_SEVERITIES } from '../checks/types.js';
 import { PortcullisError } from '../core/errors.js';
 import { analyseTarget } from '../scan/catalog-target.js';

@@ -12,7 +12,7 @@ import {
   type MapDiff,
   type ValueChange,
   type VulnChange,
-} from './types.js';
+} from '../diff/types.js';
 
 export interface DiffRenderOptions {
   toolVersion: string;

@@ -4,8 +4,8 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ruleDefinition } from './rule-sets.js';
-import { CONFIG_SEVERITIES, type ConfigFinding, type ConfigObjectRef, type ConfigScanResult, type ConfigSeverity } from './types.js';
+import { ruleDefinition } from '../checks/rule-sets.js';
+import { CONFIG_SEVERITIES, type ConfigFinding, type ConfigObjectRef, type ConfigScanResult, type ConfigSeverity } from '../checks/types.js';
 
 export interface ConfigRenderOptions {
   toolVersion: string;
