@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import pc from 'picocolors';
+import { useColor } from './color.js';
 import { PortcullisError, type ErrorCode } from '../core/errors.js';
 import { VERSION_SCHEMES } from '../versions/registry.js';
 import type { VersionScheme } from '../versions/types.js';
@@ -51,7 +52,7 @@ async function runBatch(scheme: VersionScheme): Promise<void> {
   const out: string[] = [];
   const errors: string[] = [];
   const failures: LineFailure[] = [];
-  const color = process.stderr.isTTY && !process.env.NO_COLOR;
+  const color = useColor(process.stderr);
   const flush = () => {
     if (out.length) process.stdout.write(out.splice(0).join('\n') + '\n');
     if (errors.length) process.stderr.write(errors.splice(0).join(''));
