@@ -23,7 +23,7 @@ export async function runImageConfigCommand(opts: { kind: string; target: string
   const others = flags.scanners.split(',').map((s) => s.trim()).filter((s) => s && s !== 'config');
   if (others.length) throw new PortcullisError({ code: 'USAGE', message: `Scanner "config" runs alone, not with ${others.map((s) => `"${s}"`).join(', ')}`, hint: 'Run scan image once with --scanners config and once with the other scanners.' });
   if (kind !== 'image' && kind !== 'rootfs') throw new PortcullisError({ code: 'USAGE', message: `Scanner "config" checks images and root filesystems, not ${kind} targets`, hint: 'Use scan image or scan rootfs with --scanners config; for manifests and Dockerfiles use scan config.' });
-  if (!hasFormat('config', flags.format)) throw new PortcullisError({ code: 'USAGE', message: `--format ${flags.format} cannot carry configuration findings`, hint: `Use --format ${formatIdsOf('config').join(', ')} with --scanners config.` });
+  if (!hasFormat('config', flags.format)) throw new PortcullisError({ code: 'USAGE', message: `--format ${flags.format} cannot carry configuration findings`, hint: `Use --format ${formatIdsOf('config').slice(0, -1).join(', ')} or ${formatIdsOf('config').at(-1)} with --scanners config.` });
   const severities = flags.severity.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
   for (const s of severities) if (!(CONFIG_SEVERITIES as readonly string[]).includes(s)) throw new PortcullisError({ code: 'USAGE', message: `Unknown severity "${s}"`, hint: `Use a comma list of ${CONFIG_SEVERITIES.join(', ')}.` });
   const exitCode = parseExitCode(flags.exitCode);
