@@ -1,9 +1,8 @@
 /** Writing command output to stdout or a file (atomically), and reporting errors. */
 import { statSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
-import pc from 'picocolors';
 import { exitCodeFor, isPortcullisError, PortcullisError } from '../core/errors.js';
-import { useColor } from './color.js';
+import { ANSI, useColor } from './color.js';
 
 /**
  * Whether `file` must be written in place rather than through a temporary file renamed over it:
@@ -73,8 +72,8 @@ export async function writeOutputChunks(chunks: Iterable<string>, file: string |
 /** Prints an error as `error [CODE]: message` plus a hint, and returns the exit status. */
 export function reportError(err: unknown, stream: NodeJS.WriteStream = process.stderr): number {
   const color = useColor(stream);
-  const red = color ? pc.red : (s: string) => s;
-  const dim = color ? pc.dim : (s: string) => s;
+  const red = color ? ANSI.red : (s: string) => s;
+  const dim = color ? ANSI.dim : (s: string) => s;
   if (isPortcullisError(err)) {
     stream.write(`${red('error')} [${err.code}]: ${err.message}\n`);
     if (err.hint) stream.write(`${dim('hint:')} ${err.hint}\n`);

@@ -12,8 +12,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import pc from 'picocolors';
-import { useColor } from './color.js';
+import { ANSI, useColor } from './color.js';
 import { PortcullisError } from '../core/errors.js';
 import { parseBundle } from '../attest/sigstore/bundle.js';
 import { resolveTrustedRoot } from '../attest/sigstore/trusted-root.js';
@@ -86,8 +85,8 @@ async function report(artifact: string, v: BundleVerification, format: 'text' | 
     await writeOutput(JSON.stringify(doc, null, 2) + '\n', undefined);
   } else {
     const color = useColor(process.stderr);
-    if (v.verified) process.stderr.write(`${color ? pc.green('verified') : 'verified'}: ${artifact}: ${v.reason}\n`);
-    else process.stderr.write(`${color ? pc.red('not verified') : 'not verified'} [${v.code}]: ${artifact}: ${v.reason}\n`);
+    if (v.verified) process.stderr.write(`${color ? ANSI.green('verified') : 'verified'}: ${artifact}: ${v.reason}\n`);
+    else process.stderr.write(`${color ? ANSI.red('not verified') : 'not verified'} [${v.code}]: ${artifact}: ${v.reason}\n`);
   }
   if (!v.verified) process.exitCode = VERIFY_FAILED_EXIT;
 }

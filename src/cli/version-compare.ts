@@ -1,8 +1,7 @@
 /** `portcullis version compare --scheme S A B` (or `--batch` pairs on stdin): prints <, = or >. */
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline';
-import pc from 'picocolors';
-import { useColor } from './color.js';
+import { ANSI, useColor } from './color.js';
 import { PortcullisError, type ErrorCode } from '../core/errors.js';
 import { VERSION_SCHEMES } from '../versions/registry.js';
 import type { VersionScheme } from '../versions/types.js';
@@ -72,7 +71,7 @@ async function runBatch(scheme: VersionScheme): Promise<void> {
       if (typeof r === 'string') out.push(r);
       else {
         failures.push(r);
-        errors.push(`${color ? pc.red('error') : 'error'} [${r.code}]: ${r.message}\n`);
+        errors.push(`${color ? ANSI.red('error') : 'error'} [${r.code}]: ${r.message}\n`);
       }
       if (out.length + errors.length >= 4096) flush();
     }

@@ -4,7 +4,7 @@
  * ran, and on their own (`renderSecret*`) when only the secret scanner ran. Findings arrive
  * redacted; nothing here ever sees a raw secret.
  */
-import pc from 'picocolors';
+import { ANSI } from './ansi.js';
 import type { CatalogResult } from '../core/types.js';
 import { SECRET_SEVERITIES, type SecretFinding, type SecretSeverity, type SecretSkippedFile } from '../secrets/types.js';
 
@@ -37,7 +37,7 @@ function layerLabel(f: SecretFinding): string {
 
 /** The "Secrets" section of the table report. */
 export function secretTableLines(secrets: readonly SecretFinding[], skipped: readonly SecretSkippedFile[], color: boolean): string[] {
-  const c = color ? pc : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, magenta: (s: string) => s };
+  const c = color ? ANSI : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, magenta: (s: string) => s };
   const paint = (s: SecretSeverity) => (s === 'CRITICAL' ? c.magenta(s) : s === 'HIGH' ? c.red(s) : s === 'MEDIUM' ? c.yellow(s) : s);
   const out: string[] = [c.bold('Secrets'), ''];
   const groups = new Map<string, SecretFinding[]>();
@@ -116,7 +116,7 @@ export function addSecretsToSarifRun(run: SarifRunLike, secrets: readonly Secret
 
 /** Table report when only the secret scanner ran. */
 export function renderSecretTable(input: SecretReportInput, opts: SecretRenderOptions): string {
-  const c = opts.color ? pc : { bold: (s: string) => s };
+  const c = opts.color ? ANSI : { bold: (s: string) => s };
   const head = c.bold(input.result.artifact.reference) + (input.result.os ? ` (${input.result.os.prettyName ?? input.result.os.id})` : '');
   return [head, '', ...secretTableLines(input.secrets, input.skipped ?? [], !!opts.color)].join('\n') + '\n';
 }
