@@ -14,15 +14,17 @@ import { scanImageConfig } from '../checks/image/evaluate.js';
 import type { Policy } from '../checks/k8s/namespaces.js';
 import { ruleIdsOf } from '../checks/rule-sets.js';
 import type { ConfigScanResult, ConfigUnknown } from '../checks/types.js';
-import type { ComplianceReportInput, ConfigReportInput } from '../report/formats.js';
 import { analyseTarget, type CatalogTargetOptions } from './catalog-target.js';
 import type { ProgressListener } from './progress.js';
 import { targetReference } from './run.js';
 
+/** What was scanned and how, echoed in the JSON reports as `scan`. */
+export type ScanDescription = Record<string, unknown>;
+
 /** Configuration findings: the report kind `config`. */
 export interface ConfigFindingsReport {
   kind: 'config';
-  input: ConfigReportInput;
+  input: { result: ConfigScanResult; scan: ScanDescription };
   /** Findings reported, or inputs that could not be checked: `--exit-code` applies. */
   failed: boolean;
   notes: string[];
@@ -32,7 +34,7 @@ export interface ConfigFindingsReport {
 /** A framework's controls judged from the findings: the report kind `compliance`. */
 export interface ComplianceFindingsReport {
   kind: 'compliance';
-  input: ComplianceReportInput;
+  input: { report: ComplianceReport; scan: ScanDescription };
   /** A control failed, or inputs could not be checked: `--exit-code` applies. */
   failed: boolean;
   notes: string[];

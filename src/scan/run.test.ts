@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFixtures, type FixturePaths } from '../../test/support/fixtures.js';
-import { SBOM_FORMATS } from '../report/formats.js';
+import { toCycloneDx } from '../sbom/cyclonedx.js';
 import { SecretFactory } from '../secrets/testing.js';
 import { openStore } from '../store/store.js';
 import { parseIgnoreFile } from '../vulndb/filter.js';
@@ -155,7 +155,7 @@ describe('runScan of an SBOM', () => {
   it('finds what the scan of the directory it describes finds', async () => {
     const dir = vulnReport(await runScan({ kind: 'rootfs', target: mini, scanners: { vuln: true, secret: false }, openAdvisories: advisories(dataDir).open, now: NOW }));
     const sbom = join(work, 'mini.cdx.json');
-    writeFileSync(sbom, SBOM_FORMATS.cyclonedx.render(dir.input.result, { toolVersion: '0.0.0-test', now: NOW }));
+    writeFileSync(sbom, JSON.stringify(toCycloneDx(dir.input.result, { toolVersion: '0.0.0-test', now: NOW })));
     const r = await runScan({ kind: 'sbom', target: sbom, scanners: { vuln: true, secret: false }, openAdvisories: advisories(dataDir).open, now: NOW });
     expect(vulnIds(r)).toEqual(vulnIds(dir));
   });

@@ -4,20 +4,19 @@
  * rendering, no stdout and no exit status: the CLI renders the report and picks the status from
  * `failed`; a gate, a queue worker or the admission webhook call the same function.
  */
-import type { CatalogResult } from '../core/types.js';
 import { PortcullisError } from '../core/errors.js';
+import type { CatalogResult } from '../core/types.js';
 import { parseImageReference } from '../oci/reference.js';
-import type { SecretReportInput } from '../report/secrets.js';
-import type { VulnReportInput } from '../report/vulns.js';
 import { readSbom } from '../sbom/read.js';
-import { dataPresenceOf, languageEcosystemsOf } from '../vulndb/coverage.js';
+import type { SecretFinding, SecretSkippedFile } from '../secrets/types.js';
+import { dataPresenceOf, languageEcosystemsOf, type Coverage } from '../vulndb/coverage.js';
 import { filterFindings, type IgnoreRule } from '../vulndb/filter.js';
 import { DEFAULT_MAX_AGE_DAYS } from '../vulndb/freshness.js';
 import type { AdvisorySource } from '../vulndb/index-file/open.js';
-import { matchCatalog, releaseOf } from '../vulndb/match.js';
+import { matchCatalog, releaseOf, type Finding, type MatchResult } from '../vulndb/match.js';
 import type { Severity } from '../vulndb/severity.js';
 import { loadIndexFrom } from '../vulndb/store-index.js';
-import { applyVex, type VexStatement } from '../vulndb/vex.js';
+import { applyVex, type SuppressedFinding, type VexStatement } from '../vulndb/vex.js';
 import { checkAdvisoryData } from './advisory-check.js';
 import { analyseTarget, type CatalogTargetOptions } from './catalog-target.js';
 import type { ProgressListener } from './progress.js';
@@ -65,10 +64,33 @@ interface ScanOutcome {
   failed: boolean;
 }
 
+/** What a vulnerability scan found: the input of the report kind `vulnerability` (report/vulns.ts). */
+export interface VulnerabilityFindings {
+  /** The catalog, with secrets masked in the image config it echoes when the secret scanner ran. */
+  result: CatalogResult;
+  /** Every match before filters, and the coverage notes. */
+  match: MatchResult;
+  /** The findings reported: after severity, unfixed and ignore filters and VEX. */
+  findings: Finding[];
+  /** Findings a VEX statement suppressed (not_affected, fixed): reported apart, never counted. */
+  suppressed: SuppressedFinding[];
+  coverage: Coverage;
+  /** Secret findings (redacted, filtered), when the secret scanner ran too. */
+  secrets?: SecretFinding[];
+  secretsSkipped?: SecretSkippedFile[];
+}
+
+/** What a secret-only scan found: the input of the report kind `secret` (report/secrets.ts). */
+export interface SecretFindings {
+  result: CatalogResult;
+  secrets: SecretFinding[];
+  skipped: SecretSkippedFile[];
+}
+
 /** Vulnerabilities (and secrets, when that scanner ran too): the report kind `vulnerability`. */
 export interface VulnerabilityScanReport extends ScanOutcome {
   kind: 'vulnerability';
-  input: VulnReportInput;
+  input: VulnerabilityFindings;
   /** The advisory data is older than `maxAgeDays`: one line for the user. */
   staleWarning?: string;
 }
@@ -76,7 +98,7 @@ export interface VulnerabilityScanReport extends ScanOutcome {
 /** Only the secret scanner ran: the report kind `secret` (no advisory data opened). */
 export interface SecretScanReport extends ScanOutcome {
   kind: 'secret';
-  input: SecretReportInput;
+  input: SecretFindings;
 }
 
 export type ScanReport = VulnerabilityScanReport | SecretScanReport;
@@ -159,7 +181,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanReport> {
     ...(now ? { now } : {}),
   });
   const vex = applyVex(filtered, { result, statements: [...(opts.vex ?? [])] });
-  const input: VulnReportInput = {
+  const input: VulnerabilityFindings = {
     result,
     match,
     findings: vex.findings,
