@@ -166,6 +166,7 @@ describe('runScan errors', () => {
     { name: 'no advisory data at all: DB_EMPTY', opts: () => ({ kind: 'rootfs', target: mini, scanners: { vuln: true, secret: false }, openAdvisories: counted.open }), code: 'DB_EMPTY', closed: 1 },
     { name: 'a registry image offline: OFFLINE', opts: () => ({ kind: 'image', target: 'docker://registry.example.invalid/app:1', offline: true, scanners: { vuln: true, secret: false }, openAdvisories: counted.open }), code: 'OFFLINE', closed: 1 },
     { name: 'a missing directory', opts: () => ({ kind: 'rootfs', target: join(work, 'nowhere'), scanners: { vuln: true, secret: false }, openAdvisories: counted.open }), code: 'FILE_NOT_FOUND', closed: 1 },
+    { name: 'secrets in an SBOM: USAGE', opts: () => ({ kind: 'sbom', target: join(work, 'mini.cdx.json'), scanners: { vuln: true, secret: true }, openAdvisories: counted.open }), code: 'USAGE', closed: 0 },
     { name: 'vulnerabilities without advisory data: INTERNAL', opts: () => ({ kind: 'rootfs', target: mini, scanners: { vuln: true, secret: false } }), code: 'INTERNAL', closed: 0 },
   ];
   let counted: ReturnType<typeof advisories>;

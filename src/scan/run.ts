@@ -135,6 +135,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanReport> {
   opts.signal?.throwIfAborted();
   if (opts.scanners.vuln && !opts.openAdvisories)
     throw new PortcullisError({ code: 'INTERNAL', message: 'A vulnerability scan needs advisory data: runScan was called without openAdvisories' });
+  if (opts.kind === 'sbom' && opts.scanners.secret)
+    throw new PortcullisError({ code: 'USAGE', message: 'An SBOM holds no file contents to scan for secrets', hint: 'Scan the image or directory itself: scan image|fs|rootfs --scanners secret.' });
   const severities = opts.severities;
   const ignore = opts.ignore ?? [];
   const now = opts.now;
