@@ -1,7 +1,8 @@
 /** `portcullis diff <before> <after>`: what changed between two versions of an image. */
 import { Command, Option } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { diffImages, isRegression, renderDiffJson, renderDiffTable } from '../diff/index.js';
+import { diffImages, isRegression } from '../diff/index.js';
+import { exitStatusFor, parseExitCode } from '../report/exit-code.js';
+import { formatIdsOf, renderReport } from '../report/formats.js';
 import { analyseTarget, type AnalysedTarget } from '../scan/catalog-target.js';
 import { filterFindings } from '../vulndb/filter.js';
 import { matchCatalog, releaseOf } from '../vulndb/match.js';
@@ -9,7 +10,8 @@ import { parseSeverityList, SEVERITIES } from '../core/severity.js';
 import { loadIndexFrom } from '../vulndb/store-index.js';
 import { advisorySourceFrom } from './advisory-source.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
-import { writeOutput } from './output.js';
+import { useColor } from './color.js';
+import { writeReport } from './output.js';
 import { addStoreOptions, type StoreFlags } from './store-options.js';
 import { TOOL_VERSION } from './version.js';
 import type { MatchResult } from '../core/vulnerability.js';
@@ -22,8 +24,6 @@ interface DiffFlags extends ImageFlags, StoreFlags {
   exitCode: string;
 }
 
-const RENDER = { table: renderDiffTable, json: renderDiffJson } as const;
-
 export function diffCommand(): Command {
   const cmd = new Command('diff')
     .description(
@@ -35,7 +35,7 @@ export function diffCommand(): Command {
     )
     .argument('<after>', 'the new image, same forms')
     .addOption(
-      new Option('-f, --format <format>', 'output format').choices(Object.keys(RENDER)).default('table'),
+      new Option('-f, --format <format>', 'output format').choices(formatIdsOf('diff')).default('table'),
     )
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--no-vuln', 'do not match advisories (no vulnerability section, no database needed)')
@@ -59,13 +59,7 @@ The JSON report (--format json) is described in docs/diff-report.md (kind "portc
   );
   cmd.action(async (beforeRef: string, afterRef: string, flags: DiffFlags) => {
     const severities = parseSeverityList(flags.severity);
-    const exitCode = Number(flags.exitCode);
-    if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)
-      throw new PortcullisError({
-        code: 'USAGE',
-        message: `Invalid --exit-code "${flags.exitCode}"`,
-        hint: 'Use an integer from 0 to 255.',
-      });
+    const exitCode = parseExitCode(flags.exitCode);
     const opts = imageOptionsFrom(flags);
     const say = !flags.quiet && !!process.stderr.isTTY;
     const read = async (ref: string): Promise<AnalysedTarget> => {
@@ -89,14 +83,12 @@ The JSON report (--format json) is described in docs/diff-report.md (kind "portc
     }
 
     const diff = diffImages({ before, after, ...(matches ? { matches } : {}) });
-    const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
-    await writeOutput(
-      RENDER[flags.format as keyof typeof RENDER](diff, { toolVersion: TOOL_VERSION, color }),
-      flags.output,
-    );
+    const color = useColor(process.stdout, { output: flags.output });
+    await writeReport(renderReport('diff', flags.format, diff, { toolVersion: TOOL_VERSION, color }), flags.output);
     if (!flags.quiet && flags.format !== 'table')
       for (const n of diff.vulnerabilities.notes) process.stderr.write(`warning: ${n.side}: ${n.message}\n`);
-    if (exitCode !== 0 && isRegression(diff)) process.exitCode = exitCode;
+    const status = exitStatusFor({ failed: isRegression(diff), exitCode });
+    if (status !== 0) process.exitCode = status;
   });
   return cmd;
 }

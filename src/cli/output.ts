@@ -1,8 +1,8 @@
 /** Writing command output to stdout or a file (atomically), and reporting errors. */
 import { statSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
-import pc from 'picocolors';
 import { exitCodeFor, isPortcullisError, PortcullisError } from '../core/errors.js';
+import { ANSI, useColor } from './color.js';
 
 /**
  * Whether `file` must be written in place rather than through a temporary file renamed over it:
@@ -21,6 +21,11 @@ export function writesInPlace(file: string): boolean {
 /** Writes command output to stdout (no file or `-`) or to a file, atomically. */
 export function writeOutput(text: string, file: string | undefined): Promise<void> {
   return writeOutputChunks([text], file);
+}
+
+/** Writes a rendered report (one string, or the pieces of one) to stdout or a file. */
+export function writeReport(rendered: string | Iterable<string>, file: string | undefined): Promise<void> {
+  return writeOutputChunks(typeof rendered === 'string' ? [rendered] : rendered, file);
 }
 
 /**
@@ -66,9 +71,9 @@ export async function writeOutputChunks(chunks: Iterable<string>, file: string |
 
 /** Prints an error as `error [CODE]: message` plus a hint, and returns the exit status. */
 export function reportError(err: unknown, stream: NodeJS.WriteStream = process.stderr): number {
-  const color = stream.isTTY && !process.env.NO_COLOR;
-  const red = color ? pc.red : (s: string) => s;
-  const dim = color ? pc.dim : (s: string) => s;
+  const color = useColor(stream);
+  const red = color ? ANSI.red : (s: string) => s;
+  const dim = color ? ANSI.dim : (s: string) => s;
   if (isPortcullisError(err)) {
     stream.write(`${red('error')} [${err.code}]: ${err.message}\n`);
     if (err.hint) stream.write(`${dim('hint:')} ${err.hint}\n`);

@@ -1,9 +1,10 @@
 /** `portcullis sbom <target>`: catalog an image or directory and write its SBOM. */
 import { Command, Option } from 'commander';
-import { SBOM_FORMATS } from '../report/formats.js';
+import { formatIdsOf, renderReport, SBOM_FORMATS } from '../report/formats.js';
 import { catalogTarget } from '../scan/catalog-target.js';
+import { useColor } from './color.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
-import { writeOutput } from './output.js';
+import { writeReport } from './output.js';
 import { createProgress } from './progress.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -16,7 +17,7 @@ export function sbomCommand(): Command {
   const cmd = new Command('sbom')
     .description('Write the bill of materials of an image or directory')
     .argument('<target>', 'image: docker://REF (default), oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG], rootfs:PATH')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(SBOM_FORMATS)).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formatIdsOf('sbom')).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout');
   addImageOptions(cmd);
   cmd.addHelpText(
@@ -40,10 +41,8 @@ Examples:
     } finally {
       progress.stop();
     }
-    const format = SBOM_FORMATS[flags.format as keyof typeof SBOM_FORMATS]!;
-    const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
-    const text = format.render(result, { toolVersion: TOOL_VERSION, color, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) });
-    await writeOutput(text, flags.output);
+    const color = useColor(process.stdout, { output: flags.output });
+    await writeReport(renderReport('sbom', flags.format, result, { toolVersion: TOOL_VERSION, color, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }), flags.output);
     if (!flags.quiet && result.unknowns.length > 0) {
       process.stderr.write(`warning: ${result.unknowns.length} file(s) could not be catalogued (listed as "unknowns" in --format json)\n`);
     }

@@ -1,18 +1,19 @@
 /** `portcullis scan config <path…>`: Kubernetes manifests and Dockerfiles against the configuration rule sets. */
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { evaluateCompliance, frameworkById, renderComplianceJson, renderComplianceTable } from '../checks/compliance/evaluate.js';
+import { frameworkById } from '../checks/compliance/evaluate.js';
 import { FRAMEWORKS } from '../checks/compliance/frameworks.js';
-import { scanConfig } from '../checks/config-scan.js';
 import { loadCustomRules, type CustomRule } from '../checks/custom/load.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../checks/k8s/load.js';
 import { maxPolicyVersion } from '../checks/k8s/pss/evaluate.js';
 import { formatPssVersion, parsePssVersion } from '../checks/k8s/pss/version.js';
-import { renderConfigJsonChunks, renderConfigSarif, renderConfigTable } from '../checks/report.js';
-import { builtRuleSets, RULE_SETS, ruleIdsOf } from '../checks/rule-sets.js';
+import { builtRuleSets, RULE_SETS } from '../checks/rule-sets.js';
 import { parseSeverityList, SEVERITIES } from '../core/severity.js';
 import { PortcullisError } from '../core/errors.js';
-import { writeOutput, writeOutputChunks } from './output.js';
+import { exitStatusFor, parseExitCode } from '../report/exit-code.js';
+import { formatIdsOf, renderReport } from '../report/formats.js';
+import { runConfigScan } from '../scan/run-config.js';
+import { writeReport } from './output.js';
 import { TOOL_VERSION } from './version.js';
 
 interface ScanConfigFlags {
@@ -67,7 +68,7 @@ export function scanConfigCommand(): Command {
   return new Command('config')
     .description('Check Kubernetes manifests (YAML/JSON files, directories, - for stdin) and Dockerfiles against the configuration rule sets')
     .argument('<path...>', 'manifest files, Dockerfiles, directories (searched for .yaml/.yml/.json and Dockerfile, Dockerfile.*, *.Dockerfile) or - for stdin')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formatIdsOf('config')).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--severity <list>', `severities to report (${SEVERITIES.join(',')})`, SEVERITIES.join(','))
     .option('--exit-code <n>', 'exit status when findings (or unreadable inputs) are reported', '0')
@@ -86,31 +87,28 @@ export function scanConfigCommand(): Command {
       const framework = flags.compliance ? frameworkById(flags.compliance) : undefined;
       const customRules: CustomRule[] | undefined = flags.customRules && ruleSets.includes('custom') ? loadCustomRules(flags.customRules) : undefined;
       const severities = parseSeverityList(flags.severity);
-      const exitCode = Number(flags.exitCode);
-      if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
+      const exitCode = parseExitCode(flags.exitCode);
       const version = parsePssVersion(flags.pssVersion);
       if (paths.filter((p) => p === '-').length > 1) throw new PortcullisError({ code: 'USAGE', message: 'Standard input (-) can be given only once' });
       for (const p of paths) if (p !== '-' && !existsSync(p)) throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `Cannot find "${p}"`, hint: 'Pass manifest files, directories or - for stdin.' });
-      const result = await scanConfig(paths, { ruleSets, pss: { level: flags.pssLevel, version }, readStdin, ...(trustedRegistries ? { trustedRegistries } : {}), ...(customRules ? { customRules } : {}) });
-      // Compliance judges every finding: a control must not pass because --severity hid its findings.
-      const allFindings = result.findings;
-      result.findings = result.findings.filter((f) => severities.includes(f.severity));
-      const scan = { targets: paths, ruleSets, pss: { level: flags.pssLevel, version: flags.pssVersion }, ...(trustedRegistries ? { trustedRegistries } : {}), ...(customRules ? { customRules: customRules.map((r) => r.id) } : {}) };
-      let text: string | Iterable<string>;
-      let failed = result.findings.length > 0;
-      if (framework) {
-        const extra = new Map<string, string[]>();
-        for (const r of customRules ?? []) for (const c of r.compliance) extra.set(c, [...(extra.get(c) ?? []), r.id]);
-        const report = evaluateCompliance({ framework, findings: allFindings, ranRules: ruleIdsOf(ruleSets, customRules ? { customRules } : {}), extra });
-        failed = report.summary.fail > 0;
-        text = flags.format === 'json' ? renderComplianceJson(report, { toolVersion: TOOL_VERSION, scan }) : renderComplianceTable(report);
-      } else text = flags.format === 'json' ? renderConfigJsonChunks(result, { toolVersion: TOOL_VERSION, scan }) : flags.format === 'sarif' ? renderConfigSarif(result, { toolVersion: TOOL_VERSION }) : renderConfigTable(result);
-      if (typeof text === 'string') await writeOutput(text, flags.output);
-      else await writeOutputChunks(text, flags.output);
+      const report = await runConfigScan({
+        paths,
+        ruleSets,
+        pss: { level: flags.pssLevel, version },
+        pssVersionLabel: flags.pssVersion,
+        readStdin,
+        severities,
+        ...(trustedRegistries ? { trustedRegistries } : {}),
+        ...(customRules ? { customRules } : {}),
+        ...(framework ? { framework } : {}),
+      });
+      const opts = { toolVersion: TOOL_VERSION };
+      await writeReport(report.kind === 'compliance' ? renderReport('compliance', flags.format, report.input, opts) : renderReport('config', flags.format, report.input, opts), flags.output);
       if (!flags.quiet && (flags.format !== 'table' || framework)) {
-        for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-        for (const u of result.unknowns) process.stderr.write(`warning: cannot check ${u.file}${u.line !== undefined ? `:${u.line}:${u.column}` : ''}: ${u.reason}\n`);
+        for (const n of report.notes) process.stderr.write(`note: ${n}\n`);
+        for (const u of report.unknowns) process.stderr.write(`warning: cannot check ${u.file}${u.line !== undefined ? `:${u.line}:${u.column}` : ''}: ${u.reason}\n`);
       }
-      if ((failed || result.unknowns.length > 0) && exitCode !== 0) process.exitCode = exitCode;
+      const status = exitStatusFor({ failed: report.failed, exitCode });
+      if (status !== 0) process.exitCode = status;
     });
 }

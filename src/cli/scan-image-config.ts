@@ -3,13 +3,13 @@
  * (`checks/image/`) over the image config and merged filesystem, rendered like `scan config`.
  * It runs alone (no advisory store is opened); combine reports by running the scanners separately.
  */
-import { scanImageConfig } from '../checks/image/evaluate.js';
-import { renderConfigJson, renderConfigSarif, renderConfigTable } from '../checks/report.js';
 import { parseSeverityList } from '../core/severity.js';
 import { PortcullisError } from '../core/errors.js';
-import { analyseTarget } from '../scan/catalog-target.js';
+import { exitStatusFor, parseExitCode } from '../report/exit-code.js';
+import { formatIdsOf, hasFormat, renderReport } from '../report/formats.js';
+import { runImageConfigScan } from '../scan/run-config.js';
 import { imageOptionsFrom, type ImageFlags } from './image-options.js';
-import { writeOutput } from './output.js';
+import { writeReport } from './output.js';
 import { createProgress } from './progress.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -18,28 +18,23 @@ export function wantsImageConfig(list: string): boolean {
   return list.split(',').some((s) => s.trim() === 'config');
 }
 
-export async function runImageConfigScan(opts: { kind: string; target: string; flags: ImageFlags & { format: string; output?: string; scanners: string; severity: string; exitCode: string } }): Promise<void> {
+export async function runImageConfigCommand(opts: { kind: string; target: string; flags: ImageFlags & { format: string; output?: string; scanners: string; severity: string; exitCode: string } }): Promise<void> {
   const { kind, target, flags } = opts;
   const others = flags.scanners.split(',').map((s) => s.trim()).filter((s) => s && s !== 'config');
   if (others.length) throw new PortcullisError({ code: 'USAGE', message: `Scanner "config" runs alone, not with ${others.map((s) => `"${s}"`).join(', ')}`, hint: 'Run scan image once with --scanners config and once with the other scanners.' });
   if (kind !== 'image' && kind !== 'rootfs') throw new PortcullisError({ code: 'USAGE', message: `Scanner "config" checks images and root filesystems, not ${kind} targets`, hint: 'Use scan image or scan rootfs with --scanners config; for manifests and Dockerfiles use scan config.' });
-  if (!['table', 'json', 'sarif'].includes(flags.format)) throw new PortcullisError({ code: 'USAGE', message: `--format ${flags.format} cannot carry configuration findings`, hint: 'Use --format table, json or sarif with --scanners config.' });
+  if (!hasFormat('config', flags.format)) throw new PortcullisError({ code: 'USAGE', message: `--format ${flags.format} cannot carry configuration findings`, hint: `Use --format ${formatIdsOf('config').slice(0, -1).join(', ')} or ${formatIdsOf('config').at(-1)} with --scanners config.` });
   const severities = parseSeverityList(flags.severity);
-  const exitCode = Number(flags.exitCode);
-  if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) throw new PortcullisError({ code: 'USAGE', message: `Invalid --exit-code "${flags.exitCode}"`, hint: 'Use an integer from 0 to 255.' });
-  const ref = kind === 'image' ? target : `rootfs:${target.replace(/^(rootfs|dir):/, '')}`;
+  const exitCode = parseExitCode(flags.exitCode);
+  const image = imageOptionsFrom(flags);
   const progress = createProgress({ quiet: !!flags.quiet });
-  let analysed;
+  let report;
   try {
-    // No package catalogers: the rules read the config and the file modes only.
-    analysed = await analyseTarget(ref, { ...imageOptionsFrom(flags), onProgress: progress.listener, catalogers: [] });
+    report = await runImageConfigScan({ kind, target, severities, image, onProgress: progress.listener });
   } finally {
     progress.stop();
   }
-  const result = scanImageConfig(analysed);
-  result.findings = result.findings.filter((f) => severities.includes(f.severity));
-  const scan = { targets: [analysed.result.artifact.reference], ruleSets: ['image'] };
-  const text = flags.format === 'json' ? renderConfigJson(result, { toolVersion: TOOL_VERSION, scan }) : flags.format === 'sarif' ? renderConfigSarif(result, { toolVersion: TOOL_VERSION }) : renderConfigTable(result);
-  await writeOutput(text, flags.output);
-  if (result.findings.length > 0 && exitCode !== 0) process.exitCode = exitCode;
+  await writeReport(renderReport('config', flags.format, report.input, { toolVersion: TOOL_VERSION }), flags.output);
+  const status = exitStatusFor({ failed: report.failed, exitCode });
+  if (status !== 0) process.exitCode = status;
 }

@@ -1,31 +1,31 @@
-/** `portcullis scan image|fs|rootfs|sbom <target>`: vulnerabilities against the advisory store. */
+/**
+ * `portcullis scan image|fs|rootfs|sbom <target>`: flags → `runScan` (scan/run.ts) → the report
+ * rendered from the report table → `--push` → exit status.
+ */
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { PortcullisError } from '../core/errors.js';
-import type { CatalogResult } from '../core/types.js';
-import { renderVulnCycloneDx } from '../report/vuln-cyclonedx.js';
-import { renderVulnJson, renderVulnSarif, renderVulnTable } from '../report/vulns.js';
-import { parseImageReference } from '../oci/reference.js';
-import { analyseTarget } from '../scan/catalog-target.js';
-import { collectSecrets, redactConfigSecrets, type SecretScanResult } from '../scan/secrets.js';
-import { readSbom } from '../sbom/read.js';
-import { filterFindings, loadIgnoreFile } from '../vulndb/filter.js';
-import { matchCatalog, releaseOf } from '../vulndb/match.js';
-import { parseSeverityList, SEVERITIES } from '../core/severity.js';
-import { loadIndexFrom } from '../vulndb/store-index.js';
-import { dataPresenceOf, languageEcosystemsOf } from '../vulndb/coverage.js';
+import { exitStatusFor, parseExitCode } from '../report/exit-code.js';
+import { formatIdsOf, renderReport } from '../report/formats.js';
+import { runScan, SCAN_TARGET_KINDS, type ScanReport, type ScanTargetKind } from '../scan/run.js';
+import { loadIgnoreFile } from '../vulndb/filter.js';
 import { DEFAULT_MAX_AGE_DAYS, tryParseMaxAge } from '../vulndb/freshness.js';
-import { checkAdvisoryData, type AdvisoryCheck } from '../scan/advisory-check.js';
-import { applyVex, loadVexFile } from '../vulndb/vex.js';
+import { parseSeverityList, SEVERITIES } from '../core/severity.js';
+import { loadVexFile } from '../vulndb/vex.js';
 import { advisorySourceFrom } from './advisory-source.js';
+import { useColor } from './color.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
+import { writeReport } from './output.js';
+import { createProgress } from './progress.js';
 import { addPushOptions, checkPushFlags, pushFromScan, type PushFlags } from './push.js';
 import { scanConfigCommand } from './scan-config.js';
-import { runImageConfigScan, wantsImageConfig } from './scan-image-config.js';
-import { catalogersFor, filterSecrets, parseScanners, renderSecretsOnly } from './scanners.js';
-import { writeOutput } from './output.js';
-import { createProgress } from './progress.js';
+import { runImageConfigCommand, wantsImageConfig } from './scan-image-config.js';
+import { parseScanners } from './scanners.js';
 import { addStoreOptions, type StoreFlags } from './store-options.js';
 import { TOOL_VERSION } from './version.js';
+
+/** Read when no --ignorefile is given and it exists in the working directory. */
+const DEFAULT_IGNORE_FILE = '.portcullisignore';
 
 interface ScanFlags extends ImageFlags, StoreFlags, PushFlags {
   format: string;
@@ -41,14 +41,7 @@ interface ScanFlags extends ImageFlags, StoreFlags, PushFlags {
   dbMaxAge: string;
 }
 
-const RENDER = {
-  table: renderVulnTable,
-  json: renderVulnJson,
-  sarif: renderVulnSarif,
-  cyclonedx: renderVulnCycloneDx,
-} as const;
-
-function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
+function scanSubcommand(kind: ScanTargetKind): Command {
   const what = {
     image: 'a container image',
     fs: 'a project directory (lockfiles and installed packages)',
@@ -66,7 +59,7 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
           : 'directory',
     )
     .addOption(
-      new Option('-f, --format <format>', 'output format').choices(Object.keys(RENDER)).default('table'),
+      new Option('-f, --format <format>', 'output format').choices(formatIdsOf('vulnerability')).default('table'),
     )
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option(
@@ -98,120 +91,58 @@ function scanSubcommand(kind: 'image' | 'fs' | 'rootfs' | 'sbom'): Command {
   else cmd.option('-q, --quiet', 'no warnings');
   addPushOptions(cmd);
   cmd.action(async (target: string, flags: ScanFlags) => {
-    if (wantsImageConfig(flags.scanners)) return runImageConfigScan({ kind, target, flags });
+    if (wantsImageConfig(flags.scanners)) return runImageConfigCommand({ kind, target, flags });
     const scanners = parseScanners(flags.scanners, { kind, format: flags.format });
     const severities = parseSeverityList(flags.severity);
     checkPushFlags(flags, { kind, vuln: scanners.vuln });
-    const exitCode = Number(flags.exitCode);
-    if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)
-      throw new PortcullisError({
-        code: 'USAGE',
-        message: `Invalid --exit-code "${flags.exitCode}"`,
-        hint: 'Use an integer from 0 to 255.',
-      });
-    const ignore = flags.ignorefile
-      ? loadIgnoreFile(flags.ignorefile)
-      : await import('node:fs').then((fs) =>
-          fs.existsSync('.portcullisignore') ? loadIgnoreFile('.portcullisignore') : [],
-        );
-    const vexStatements = flags.vex.flatMap((f) => loadVexFile(f));
+    const exitCode = parseExitCode(flags.exitCode);
+    const ignore = flags.ignorefile ? loadIgnoreFile(flags.ignorefile) : existsSync(DEFAULT_IGNORE_FILE) ? loadIgnoreFile(DEFAULT_IGNORE_FILE) : [];
+    const vex = flags.vex.flatMap((f) => loadVexFile(f));
     const maxAgeDays = tryParseMaxAge(flags.dbMaxAge);
     if (maxAgeDays === undefined)
       throw new PortcullisError({ code: 'USAGE', message: `Invalid --db-max-age "${flags.dbMaxAge}"`, hint: 'Use a number of days (e.g. 7, or 0.5); 0 turns the warning off.' });
-    let result: CatalogResult;
-    let secretScan: SecretScanResult | undefined;
-    // Advisory data opens while the layers are read (the index file; the database only to (re)build it or on PostgreSQL).
-    const storeOpening = scanners.vuln ? advisorySourceFrom(flags) : undefined;
-    storeOpening?.catch(() => undefined);
+    const progress = kind === 'sbom' ? undefined : createProgress({ quiet: !!flags.quiet });
+    let report: ScanReport;
     try {
-      if (kind === 'sbom') result = readSbom(target);
-      else {
-        const ref = kind === 'image' ? target : `rootfs:${target.replace(/^(rootfs|dir):/, '')}`;
-        if (flags.offline && parseImageReference(ref).transport === 'docker')
-          throw new PortcullisError({
-            code: 'OFFLINE',
-            message: `Refusing to pull "${target}" from a registry: --offline forbids network access`,
-            hint: 'Scan a local copy instead: oci:DIR, oci-archive:FILE or docker-archive:FILE (e.g. made with skopeo copy).',
-          });
-        const progress = createProgress({ quiet: !!flags.quiet });
-        try {
-          const analysed = await analyseTarget(ref, {
-            ...imageOptionsFrom(flags),
-            onProgress: progress.listener,
-            catalogers: catalogersFor(scanners),
-          });
-          result = analysed.result;
-          if (scanners.secret) secretScan = collectSecrets(analysed);
-        } finally {
-          progress.stop();
-        }
-      }
-    } catch (err) {
-      await (await storeOpening?.catch(() => undefined))?.close();
-      throw err;
-    }
-    const secrets = secretScan ? filterSecrets(secretScan.findings, { severities, ignore }) : undefined;
-    if (secretScan) result = redactConfigSecrets(result);
-    if (!scanners.vuln) {
-      // Secrets only: the advisory store is not opened at all.
-      const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
-      await writeOutput(
-        renderSecretsOnly(
-          flags.format,
-          { result, secrets: secrets ?? [], skipped: secretScan?.skipped ?? [] },
-          { toolVersion: TOOL_VERSION, color },
-        ),
-        flags.output,
-      );
-      if ((secrets?.length ?? 0) > 0 && exitCode !== 0) process.exitCode = exitCode;
-      return;
-    }
-    const store = await storeOpening!;
-    let match;
-    let check: AdvisoryCheck;
-    try {
-      const index = await loadIndexFrom(store.data, result, releaseOf(result));
-      check = checkAdvisoryData(result, dataPresenceOf(await store.data.languagesWithData(languageEcosystemsOf(result)), index), await store.data.sourceTimes(), { allowEmpty: !!flags.allowEmptyDb, maxAgeDays });
-      match = matchCatalog(result, index);
-      match.notes.push(...check.notes);
-    } finally {
-      await store.close();
-    }
-    if (check.staleWarning && !flags.quiet) process.stderr.write(`warning: ${check.staleWarning}\n`);
-    const vex = applyVex(
-      filterFindings(match.findings, {
+      report = await runScan({
+        kind,
+        target,
+        scanners,
         severities,
         ...(flags.ignoreUnfixed ? { ignoreUnfixed: true } : {}),
         ignore,
-      }),
-      { result, statements: vexStatements },
-    );
-    const findings = vex.findings;
-    const color = !flags.output && !!process.stdout.isTTY && !process.env.NO_COLOR;
-    await writeOutput(
-      RENDER[flags.format as keyof typeof RENDER](
-        {
-          result,
-          match,
-          findings,
-          suppressed: vex.suppressed,
-          coverage: check.coverage,
-          ...(secrets ? { secrets, secretsSkipped: secretScan?.skipped ?? [] } : {}),
-        },
-        { toolVersion: TOOL_VERSION, color },
-      ),
-      flags.output,
-    );
-    if (!flags.quiet) for (const n of match.notes) process.stderr.write(`warning: ${n}\n`);
-    if (flags.push)
-      await pushFromScan(flags, {
-        result,
-        findings,
-        coverage: match.notes,
-        toolVersion: TOOL_VERSION,
-        ...(flags.quiet ? { quiet: true } : {}),
+        vex,
+        openAdvisories: () => advisorySourceFrom(flags),
+        ...(flags.allowEmptyDb ? { allowEmptyDb: true } : {}),
+        maxAgeDays,
+        ...(flags.offline ? { offline: true } : {}),
+        ...(kind === 'sbom' ? {} : { image: imageOptionsFrom(flags) }),
+        ...(progress ? { onProgress: progress.listener } : {}),
       });
-    if ((findings.length > 0 || (secrets?.length ?? 0) > 0) && exitCode !== 0) process.exitCode = exitCode;
+    } finally {
+      progress?.stop();
+    }
+    const color = useColor(process.stdout, { output: flags.output });
+    const renderOptions = { toolVersion: TOOL_VERSION, color };
+    if (report.kind === 'secret') {
+      // Secrets only: the advisory store was not opened at all.
+      await writeReport(renderReport('secret', flags.format, report.input, renderOptions), flags.output);
+    } else {
+      if (report.staleWarning && !flags.quiet) process.stderr.write(`warning: ${report.staleWarning}\n`);
+      const { input } = report;
+      await writeReport(renderReport('vulnerability', flags.format, input, renderOptions), flags.output);
+      if (!flags.quiet) for (const n of input.match.notes) process.stderr.write(`warning: ${n}\n`);
+      if (flags.push)
+        await pushFromScan(flags, {
+          result: input.result,
+          findings: input.findings,
+          coverage: input.match.notes,
+          toolVersion: TOOL_VERSION,
+          ...(flags.quiet ? { quiet: true } : {}),
+        });
+    }
+    const status = exitStatusFor({ failed: report.failed, exitCode });
+    if (status !== 0) process.exitCode = status;
   });
   return cmd;
 }
@@ -220,7 +151,7 @@ export function scanCommand(): Command {
   const scan = new Command('scan').description(
     'Scan images, directories and SBOMs for known vulnerabilities',
   );
-  for (const k of ['image', 'fs', 'rootfs', 'sbom'] as const)
+  for (const k of SCAN_TARGET_KINDS)
     scan.addCommand(scanSubcommand(k).exitOverride());
   scan.addCommand(scanConfigCommand().exitOverride());
   return scan;

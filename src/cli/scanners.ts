@@ -1,25 +1,7 @@
-/**
- * `scan --scanners`: which scanners run (`vuln`, `secret`), which catalogers the walk needs for
- * them, and the secret findings' filters (`--severity`, ignore file) and secret-only renderers.
- */
-import { CATALOGERS } from '../catalog/registry.js';
-import type { Cataloger } from '../catalog/types.js';
+/** `scan --scanners`: which scanners run (`vuln`, `secret`), refusing what the target or format cannot do. */
 import { PortcullisError } from '../core/errors.js';
-import { renderSecretJson, renderSecretSarif, renderSecretTable, type SecretRenderOptions, type SecretReportInput } from '../report/secrets.js';
-import { SECRET_CATALOGER } from '../scan/secrets.js';
-import type { SecretFinding } from '../core/secret-finding.js';
-import type { IgnoreRule } from '../vulndb/filter.js';
-
-export const SCANNERS = ['vuln', 'secret'] as const;
-export type ScannerId = (typeof SCANNERS)[number];
-
-/** Formats that can carry secret findings. */
-export const SECRET_FORMATS = { table: renderSecretTable, json: renderSecretJson, sarif: renderSecretSarif } as const;
-
-export interface ScannerSelection {
-  vuln: boolean;
-  secret: boolean;
-}
+import { formatIdsOf, hasFormat } from '../report/formats.js';
+import { SCANNERS, type ScannerSelection } from '../scan/scanners.js';
 
 /** Parses `--scanners vuln,secret`, refusing what is not built and what the target or format cannot do. */
 export function parseScanners(list: string, opts: { kind: string; format: string }): ScannerSelection {
@@ -34,35 +16,6 @@ export function parseScanners(list: string, opts: { kind: string; format: string
   }
   const sel = { vuln: ids.includes('vuln'), secret: ids.includes('secret') };
   if (sel.secret && opts.kind === 'sbom') throw new PortcullisError({ code: 'USAGE', message: 'An SBOM holds no file contents to scan for secrets', hint: 'Scan the image or directory itself: scan image|fs|rootfs --scanners secret.' });
-  if (sel.secret && !(opts.format in SECRET_FORMATS)) throw new PortcullisError({ code: 'USAGE', message: `--format ${opts.format} cannot carry secret findings`, hint: `Use --format ${Object.keys(SECRET_FORMATS).join(', ')} with --scanners secret.` });
+  if (sel.secret && !hasFormat('secret', opts.format)) throw new PortcullisError({ code: 'USAGE', message: `--format ${opts.format} cannot carry secret findings`, hint: `Use --format ${formatIdsOf('secret').join(', ')} with --scanners secret.` });
   return sel;
-}
-
-/** The catalogers the layer walk runs: packages for `vuln`, the secret cataloger for `secret`. */
-export function catalogersFor(sel: ScannerSelection): readonly Cataloger[] {
-  if (!sel.secret) return CATALOGERS;
-  return sel.vuln ? [...CATALOGERS, SECRET_CATALOGER as Cataloger] : [SECRET_CATALOGER as Cataloger];
-}
-
-/**
- * `--severity` and the ignore file applied to secrets: an ignore entry names `secret/<rule-id>`
- * (or just the rule id) with optional `exp:` and `path:GLOB` (matched against the finding's path).
- */
-export function filterSecrets(findings: readonly SecretFinding[], opts: { severities: readonly string[]; ignore: readonly IgnoreRule[]; now?: Date }): SecretFinding[] {
-  const today = (opts.now ?? new Date()).toISOString().slice(0, 10);
-  return findings.filter((f) => {
-    if (!opts.severities.includes(f.severity)) return false;
-    for (const r of opts.ignore) {
-      if (r.id !== `secret/${f.ruleId}` && r.id !== f.ruleId) continue;
-      if (r.expires && r.expires < today) continue;
-      if (r.path && !r.path.test(f.path)) continue;
-      return false;
-    }
-    return true;
-  });
-}
-
-/** Renders the report when only the secret scanner ran. */
-export function renderSecretsOnly(format: string, input: SecretReportInput, opts: SecretRenderOptions): string {
-  return SECRET_FORMATS[format as keyof typeof SECRET_FORMATS](input, opts);
 }

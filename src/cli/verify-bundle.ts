@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import pc from 'picocolors';
+import { ANSI, useColor } from './color.js';
 import { PortcullisError } from '../core/errors.js';
 import { parseBundle } from '../attest/sigstore/bundle.js';
 import { resolveTrustedRoot } from '../attest/sigstore/trusted-root.js';
@@ -84,9 +84,9 @@ async function report(artifact: string, v: BundleVerification, format: 'text' | 
     const doc = { schemaVersion: 1, kind: 'bundle', artifact, verified: v.verified, ...(v.code ? { code: v.code } : {}), reason: v.reason, content: v.content, ...(v.signer ? { signer: v.signer } : {}), ...(v.statement ? { statement: v.statement } : {}) };
     await writeOutput(JSON.stringify(doc, null, 2) + '\n', undefined);
   } else {
-    const color = process.stderr.isTTY && !process.env.NO_COLOR;
-    if (v.verified) process.stderr.write(`${color ? pc.green('verified') : 'verified'}: ${artifact}: ${v.reason}\n`);
-    else process.stderr.write(`${color ? pc.red('not verified') : 'not verified'} [${v.code}]: ${artifact}: ${v.reason}\n`);
+    const color = useColor(process.stderr);
+    if (v.verified) process.stderr.write(`${color ? ANSI.green('verified') : 'verified'}: ${artifact}: ${v.reason}\n`);
+    else process.stderr.write(`${color ? ANSI.red('not verified') : 'not verified'} [${v.code}]: ${artifact}: ${v.reason}\n`);
   }
   if (!v.verified) process.exitCode = VERIFY_FAILED_EXIT;
 }

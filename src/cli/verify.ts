@@ -7,7 +7,7 @@
  * 3 internal errors.
  */
 import { Command } from 'commander';
-import pc from 'picocolors';
+import { ANSI, useColor } from './color.js';
 import { resolvePredicateType } from '../attest/intoto.js';
 import { verifyImage, verifyImageAttestations, type ImageVerification, type VerifyAgainst } from '../attest/operations.js';
 import { resolveTrustedRoot } from '../attest/sigstore/trusted-root.js';
@@ -72,12 +72,12 @@ async function report(kind: 'signature' | 'attestation', v: ImageVerification, f
   if (format === 'json') {
     await writeOutput(JSON.stringify(toJson(kind, v), null, 2) + '\n', undefined);
   } else {
-    const color = process.stderr.isTTY && !process.env.NO_COLOR;
+    const color = useColor(process.stderr);
     if (v.verified) {
-      process.stderr.write(`${color ? pc.green('verified') : 'verified'}: ${v.image}@${v.digest}: ${v.reason}\n`);
+      process.stderr.write(`${color ? ANSI.green('verified') : 'verified'}: ${v.image}@${v.digest}: ${v.reason}\n`);
       for (const c of v.checks) if (c.verified) process.stderr.write(`  - ${c.reason}\n`);
     } else {
-      process.stderr.write(`${color ? pc.red('not verified') : 'not verified'} [${v.code}]: ${v.image}@${v.digest}: ${v.reason}\n`);
+      process.stderr.write(`${color ? ANSI.red('not verified') : 'not verified'} [${v.code}]: ${v.image}@${v.digest}: ${v.reason}\n`);
       for (const c of v.checks) process.stderr.write(`  - [${c.code ?? 'OK'}] ${c.reason}\n`);
     }
   }

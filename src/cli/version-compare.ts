@@ -1,7 +1,7 @@
 /** `portcullis version compare --scheme S A B` (or `--batch` pairs on stdin): prints <, = or >. */
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline';
-import pc from 'picocolors';
+import { ANSI, useColor } from './color.js';
 import { PortcullisError, type ErrorCode } from '../core/errors.js';
 import { VERSION_SCHEMES } from '../versions/registry.js';
 import type { VersionScheme } from '../versions/types.js';
@@ -51,7 +51,7 @@ async function runBatch(scheme: VersionScheme): Promise<void> {
   const out: string[] = [];
   const errors: string[] = [];
   const failures: LineFailure[] = [];
-  const color = process.stderr.isTTY && !process.env.NO_COLOR;
+  const color = useColor(process.stderr);
   const flush = () => {
     if (out.length) process.stdout.write(out.splice(0).join('\n') + '\n');
     if (errors.length) process.stderr.write(errors.splice(0).join(''));
@@ -71,7 +71,7 @@ async function runBatch(scheme: VersionScheme): Promise<void> {
       if (typeof r === 'string') out.push(r);
       else {
         failures.push(r);
-        errors.push(`${color ? pc.red('error') : 'error'} [${r.code}]: ${r.message}\n`);
+        errors.push(`${color ? ANSI.red('error') : 'error'} [${r.code}]: ${r.message}\n`);
       }
       if (out.length + errors.length >= 4096) flush();
     }

@@ -3,7 +3,7 @@
  * config. Pure: the inputs are two analysed targets (catalog and merged filesystem view) and,
  * optionally, the advisory matches of each; nothing here reads images or the store.
  *
- * The diff's renderers (table, JSON) live here too, next to the types they render.
+ * The diff's renderers (table, JSON) are in `report/diff.ts`, with every other report's.
  */
 import type { CatalogResult } from '../core/types.js';
 import type { AnalysedTarget } from '../scan/catalog-target.js';
@@ -121,5 +121,4 @@ export { diffPackages, classifyVersionChange } from './packages.js';
 export { diffVulnerabilities } from './vulns.js';
 export { diffFiles, isRiskyFileChange, riskyFlagsOf } from './files.js';
 export { diffConfig, isSecretLike, REDACTED } from './config.js';
-export { renderDiffJson, renderDiffTable, type DiffRenderOptions } from './render.js';
 export type * from './types.js';

@@ -4,7 +4,7 @@
  * ran, and on their own (`renderSecret*`) when only the secret scanner ran. Findings arrive
  * redacted; nothing here ever sees a raw secret.
  */
-import pc from 'picocolors';
+import { ANSI } from './ansi.js';
 import type { CatalogResult } from '../core/types.js';
 import { compareSeverity, RATED_SEVERITIES, SARIF_LEVEL_OF, SARIF_SECURITY_SEVERITY_OF, type RatedSeverity } from '../core/severity.js';
 import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
@@ -36,7 +36,7 @@ function layerLabel(f: SecretFinding): string {
 
 /** The "Secrets" section of the table report. */
 export function secretTableLines(secrets: readonly SecretFinding[], skipped: readonly SecretSkippedFile[], color: boolean): string[] {
-  const c = color ? pc : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, magenta: (s: string) => s };
+  const c = color ? ANSI : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, magenta: (s: string) => s };
   const paint = (s: RatedSeverity) => (s === 'CRITICAL' ? c.magenta(s) : s === 'HIGH' ? c.red(s) : s === 'MEDIUM' ? c.yellow(s) : s);
   const out: string[] = [c.bold('Secrets'), ''];
   const groups = new Map<string, SecretFinding[]>();
@@ -112,7 +112,7 @@ export function addSecretsToSarifRun(run: SarifRunLike, secrets: readonly Secret
 
 /** Table report when only the secret scanner ran. */
 export function renderSecretTable(input: SecretReportInput, opts: SecretRenderOptions): string {
-  const c = opts.color ? pc : { bold: (s: string) => s };
+  const c = opts.color ? ANSI : { bold: (s: string) => s };
   const head = c.bold(input.result.artifact.reference) + (input.result.os ? ` (${input.result.os.prettyName ?? input.result.os.id})` : '');
   return [head, '', ...secretTableLines(input.secrets, input.skipped ?? [], !!opts.color)].join('\n') + '\n';
 }

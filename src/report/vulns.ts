@@ -1,5 +1,5 @@
 /** Vulnerability report renderers: table (grouped by target), JSON (schemaVersion 1) and SARIF 2.1.0. */
-import pc from 'picocolors';
+import { ANSI } from './ansi.js';
 import type { CatalogResult } from '../core/types.js';
 import { createHash } from 'node:crypto';
 import { type Coverage, type MatchResult, type SuppressedFinding, uncoveredLine, type VulnerabilityFinding } from '../core/vulnerability.js';
@@ -45,7 +45,7 @@ function targetHeading(target: string, list: VulnerabilityFinding[], result: Cat
 }
 
 export function renderVulnTable(input: VulnReportInput, opts: VulnRenderOptions): string {
-  const c = opts.color ? pc : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, dim: (s: string) => s, magenta: (s: string) => s };
+  const c = opts.color ? ANSI : { bold: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, dim: (s: string) => s, magenta: (s: string) => s };
   const color = (s: Severity) => (s === 'CRITICAL' ? c.magenta(s) : s === 'HIGH' ? c.red(s) : s === 'MEDIUM' ? c.yellow(s) : s);
   const out: string[] = [c.bold(input.result.artifact.reference) + (input.result.os ? ` (${input.result.os.prettyName ?? input.result.os.id})` : ''), ''];
   for (const n of input.match.notes) out.push(`note: ${n}`);

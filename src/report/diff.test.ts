@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { validateDiffReport } from '../report/validate-diff.js';
-import { dig, finding, pkg, target } from './_testing.js';
-import { diffImages, isRegression, renderDiffJson, renderDiffTable } from './index.js';
+import { dig, finding, pkg, target } from '../diff/_testing.js';
+import { diffImages, isRegression } from '../diff/index.js';
+import { renderDiffJson, renderDiffTable } from './diff.js';
+import { validateDiffReport } from './validate-diff.js';
 
 const before = target({
   reference: 'oci:/images:v1',

@@ -3,7 +3,7 @@
  * docs/diff-report.md) and a terminal table with the sections Packages, Vulnerabilities, Files
  * and Config and a one-line summary.
  */
-import pc from 'picocolors';
+import { ANSI } from './ansi.js';
 import {
   DIFF_KIND,
   DIFF_SCHEMA_VERSION,
@@ -12,7 +12,7 @@ import {
   type MapDiff,
   type ValueChange,
   type VulnChange,
-} from './types.js';
+} from '../diff/types.js';
 
 export interface DiffRenderOptions {
   toolVersion: string;
@@ -99,7 +99,7 @@ function vulnVersions(v: VulnChange): string {
 /** The terminal table. */
 export function renderDiffTable(d: ImageDiff, opts: DiffRenderOptions): string {
   const c = opts.color
-    ? pc
+    ? ANSI
     : { bold: (s: string) => s, red: (s: string) => s, green: (s: string) => s, dim: (s: string) => s };
   const out: string[] = [];
   out.push(`${c.bold('before:')} ${sideLine(d.before)}`);

@@ -4,8 +4,8 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ruleDefinition } from './rule-sets.js';
-import type { ConfigScanResult } from './types.js';
+import { ruleDefinition } from '../checks/rule-sets.js';
+import type { ConfigScanResult } from '../checks/types.js';
 import type { ConfigFinding, ConfigObjectRef } from '../core/config-finding.js';
 import { SARIF_LEVEL_OF, SARIF_SECURITY_SEVERITY_OF, SEVERITIES, type Severity } from '../core/severity.js';
 
