@@ -44,7 +44,7 @@ export const signaturesRule: ImageRule = {
       {
         rule: 'signatures',
         outcome: 'fail',
-        code: code ?? 'SIGNATURE_MISSING',
+        code: verified.length > 0 ? 'SIGNATURE_THRESHOLD' : (code ?? 'SIGNATURE_MISSING'),
         message: `${verified.length} of ${threshold} required signatures for ${digest}; ${failed.join('; ')}`,
         evidence,
         fix: missing.slice(0, threshold - verified.length).map((x) => (x.keys ? `portcullis sign ${pinned(ctx.image.name, digest)} ${x.signArgs}` : `sign ${pinned(ctx.image.name, digest)} keyless ${x.signArgs}`)),
