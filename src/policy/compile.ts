@@ -173,7 +173,7 @@ function compileOne(p: ParsedPolicy, opts: CompileOptions): Policy {
       authorities.set(a.name, c);
       return c;
     } catch (err) {
-      throw Object.assign(err as Error, { policyPath: ['spec', 'signatures', 'authorities', i] });
+      throw Object.assign(err as Error, { policyPath: ['spec', 'signatures', 'authorities', i, a.key ? 'key' : 'keyless'] });
     }
   });
   const attestations = spec.attestations?.map((a, i): AttestationRule => {

@@ -34,6 +34,17 @@ function hintFor(code: string, path: readonly PropertyKey[]): string {
   return 'See the policy reference in docs/policy.md.';
 }
 
+/** A deep copy of `value` without the unknown keys zod reported. */
+function withoutKeys(value: unknown, issues: readonly { path: PropertyKey[]; keys: string[] }[]): unknown {
+  const copy = structuredClone(value) as Record<string, unknown>;
+  for (const i of issues) {
+    let node: unknown = copy;
+    for (const seg of i.path) node = (node as Record<PropertyKey, unknown> | undefined)?.[seg];
+    if (node && typeof node === 'object') for (const k of i.keys) delete (node as Record<string, unknown>)[k];
+  }
+  return copy;
+}
+
 function fromLoad(load: LoadResult): ParseResult {
   const out: ParseResult = { policies: [], diagnostics: [] };
   for (const u of load.unknowns) {
@@ -63,6 +74,12 @@ function fromLoad(load: LoadResult): ParseResult {
             hint: hintFor(issue.code, path),
           });
         }
+      }
+      // Unknown fields only: check the rest too (the set is refused anyway), so one typo does
+      // not hide the other problems of the document.
+      if (r.error.issues.every((i) => i.code === 'unrecognized_keys')) {
+        const again = policyDocumentSchema.safeParse(withoutKeys(obj.value, r.error.issues as { path: PropertyKey[]; keys: string[] }[]));
+        if (again.success) out.policies.push({ doc: again.data, file: obj.file, locate: at });
       }
       continue;
     }
