@@ -31,6 +31,7 @@ const LOADERS: [readonly string[], Loader][] = [
     return [m.verifyBundleCommand(), m.verifyBlobCommand()];
   }],
   [['copy'], async () => [(await import('./copy.js')).copyCommand()]],
+  [['policy'], async () => [(await import('./policy.js')).policyCommand()]],
 ];
 
 /** The program with every command, or only the one `argv` names (the common case). */

@@ -79,6 +79,8 @@ export const ERROR_CODES = [
   'TLOG_INVALID',
   'TIMESTAMP_INVALID',
   'PKCS11_ERROR',
+  // policies (src/policy)
+  'POLICY_INVALID',
   // advisory data (db update, scan coverage)
   'DB_EMPTY',
   'DB_UPDATE_FAILED',

@@ -10,3 +10,4 @@ export * from './secret-finding.js';
 export * from './severity.js';
 export * from './types.js';
 export * from './vulnerability.js';
+export * from './decision.js';
