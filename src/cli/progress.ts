@@ -4,22 +4,11 @@
  */
 import cliProgress from 'cli-progress';
 import type { ProgressEvent, ProgressListener } from '../scan/progress.js';
+import { humanBytes } from '../report/text.js';
 
 export interface ProgressRenderer {
   listener: ProgressListener;
   stop(): void;
-}
-
-function human(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = -1;
-  do {
-    v /= 1024;
-    u++;
-  } while (v >= 1024 && u < units.length - 1);
-  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 export function createProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStream }): ProgressRenderer {
@@ -31,7 +20,7 @@ export function createProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStre
       clearOnComplete: true,
       hideCursor: true,
       format: ' layer {index} |{bar}| {done} / {total} {state}',
-      formatValue: (v, _o, type) => (type === 'value' || type === 'total' ? human(v) : String(v)),
+      formatValue: (v, _o, type) => (type === 'value' || type === 'total' ? humanBytes(v) : String(v)),
       barsize: 30,
       fps: 10,
     },
@@ -46,7 +35,7 @@ export function createProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStre
         break;
       case 'layer-start': {
         const total = e.size ?? totals.get(e.index) ?? 0;
-        bars.set(e.index, multi.create(total, 0, { index: e.index, done: human(0), total: human(total), state: '' }));
+        bars.set(e.index, multi.create(total, 0, { index: e.index, done: humanBytes(0), total: humanBytes(total), state: '' }));
         break;
       }
       case 'layer-bytes': {
@@ -54,7 +43,7 @@ export function createProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStre
         if (bar) {
           bar.increment(e.bytes);
           const value = bar.getProgress() * bar.getTotal();
-          bar.update({ done: human(value), total: human(bar.getTotal()) });
+          bar.update({ done: humanBytes(value), total: humanBytes(bar.getTotal()) });
         }
         break;
       }

@@ -3,6 +3,7 @@
  * docs/diff-report.md) and a terminal table with the sections Packages, Vulnerabilities, Files
  * and Config and a one-line summary.
  */
+import { cleanText, humanBytes } from './text.js';
 import { ANSI } from './ansi.js';
 import {
   DIFF_KIND,
@@ -38,34 +39,12 @@ export function renderDiffJson(d: ImageDiff, opts: DiffRenderOptions): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** Image data must not move the cursor or recolour the terminal. */
-function clean(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? '?' : ch;
-  }
-  return out;
-}
-
-function human(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = -1;
-  do {
-    v /= 1024;
-    u++;
-  } while (v >= 1024 && u < units.length - 1);
-  return `${v.toFixed(1)} ${units[u]}`;
-}
-
 const MAX_CELL = 60;
 
 function table(head: string[], rows: string[][]): string[] {
   const cells = rows.map((r) =>
     r.map((c) => {
-      const s = clean(c);
+      const s = cleanText(c);
       return [...s].length > MAX_CELL ? [...s].slice(0, MAX_CELL - 1).join('') + '…' : s;
     }),
   );
@@ -80,7 +59,7 @@ function table(head: string[], rows: string[][]): string[] {
 
 function sideLine(s: DiffSide): string {
   const os = s.os ? ` (${s.os.prettyName ?? [s.os.id, s.os.versionId].filter(Boolean).join(' ')})` : '';
-  return clean(s.reference) + os;
+  return cleanText(s.reference) + os;
 }
 
 function fmt(v: unknown): string {
@@ -105,8 +84,8 @@ export function renderDiffTable(d: ImageDiff, opts: DiffRenderOptions): string {
   out.push(`${c.bold('before:')} ${sideLine(d.before)}`);
   out.push(`${c.bold('after:')}  ${sideLine(d.after)}`);
   const size = (s: DiffSide) =>
-    (s.compressedSize !== undefined ? `${human(s.compressedSize)} compressed, ` : '') +
-    `${human(s.contentSize)} of files`;
+    (s.compressedSize !== undefined ? `${humanBytes(s.compressedSize)} compressed, ` : '') +
+    `${humanBytes(s.contentSize)} of files`;
   out.push(
     `layers: ${d.config.layers.before} → ${d.config.layers.after} (${d.config.layers.shared} shared base layer${d.config.layers.shared === 1 ? '' : 's'}); size: ${size(d.before)} → ${size(d.after)}`,
   );
@@ -141,7 +120,7 @@ export function renderDiffTable(d: ImageDiff, opts: DiffRenderOptions): string {
   const vd = d.vulnerabilities;
   if (vd.status === 'skipped') out.push('not checked (--no-vuln)');
   else {
-    for (const n of vd.notes) out.push(`note (${n.side}): ${clean(n.message)}`);
+    for (const n of vd.notes) out.push(`note (${n.side}): ${cleanText(n.message)}`);
     const shown = vd.changes.filter((v) => v.change !== 'persistent');
     if (shown.length === 0)
       out.push(
@@ -214,7 +193,7 @@ export function renderDiffTable(d: ImageDiff, opts: DiffRenderOptions): string {
   map('label', d.config.labels);
   for (const p of d.config.exposedPorts.added) lines.push(`port added: ${p}`);
   for (const p of d.config.exposedPorts.removed) lines.push(`port removed: ${p}`);
-  out.push(...(lines.length > 0 ? lines.map(clean) : ['no changes']));
+  out.push(...(lines.length > 0 ? lines.map(cleanText) : ['no changes']));
   out.push('');
 
   const s = d.summary;

@@ -6,6 +6,7 @@
  */
 import pc from 'picocolors';
 import type { CatalogResult, Package } from '../core/types.js';
+import { cleanText } from './text.js';
 
 export interface TableOptions {
   /** ANSI colours; with `false` the output contains no escape sequences at all. */
@@ -17,16 +18,6 @@ export interface TableOptions {
 const HEADER = ['NAME', 'VERSION', 'TYPE', 'LAYER', 'PATH'] as const;
 const GAP = 2;
 const MIN_COLUMN = 4;
-
-/** Package data comes from the image: never let it move the cursor or recolour the terminal. */
-function clean(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? '?' : ch;
-  }
-  return out;
-}
 
 function len(s: string): number {
   return [...s].length;
@@ -61,7 +52,7 @@ function headline(result: CatalogResult): string {
   const os = result.os;
   parts.push(os ? (os.prettyName ?? [os.id, os.versionId].filter(Boolean).join(' ')) : 'OS unknown');
   parts.push(a.transport === 'rootfs' ? 'directory' : plural(a.layers.length, 'layer'));
-  return clean(parts.join(' · '));
+  return cleanText(parts.join(' · '));
 }
 
 function footer(result: CatalogResult): string {
@@ -108,7 +99,7 @@ export function toTable(result: CatalogResult, opts: TableOptions): string {
       compare(a.locations[0]?.path ?? '', b.locations[0]?.path ?? ''),
   );
   const rows = pkgs.map((p) =>
-    [p.name, p.version, p.type, layerCell(p), p.locations[0]?.path ?? ''].map(clean),
+    [p.name, p.version, p.type, layerCell(p), p.locations[0]?.path ?? ''].map(cleanText),
   );
   const widths = columnWidths(rows, opts.width);
   const line = (cells: readonly string[]) =>
