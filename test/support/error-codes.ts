@@ -32,15 +32,15 @@ export interface ApiFailure {
   naming?: Naming;
 }
 
-interface CustomMatchers<R = unknown> {
-  toThrowCode(code: ErrorCode, naming?: Naming): R;
-  toFailWith(code: ErrorCode, opts?: CliFailure): R;
-  toBeApiError(code: ErrorCode, opts: ApiFailure): R;
+interface CustomMatchers {
+  toThrowCode(code: ErrorCode, naming?: Naming): void;
+  toFailWith(code: ErrorCode, opts?: CliFailure): void;
+  toBeApiError(code: ErrorCode, opts: ApiFailure): void;
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
-  interface Matchers<T = any> extends CustomMatchers<T> {}
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
+  interface Matchers<T = any> extends CustomMatchers {}
 }
 
 interface Outcome {
