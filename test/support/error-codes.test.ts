@@ -63,6 +63,8 @@ describe('toBeApiError', () => {
     ['a token in the message', reply(usage), 'USAGE', { http: 400, naming: '--push-fingerprint' }, true],
     ['a missing token', reply(usage), 'USAGE', { http: 400, naming: 'pageSize' }, false],
     ['another status', reply(usage), 'USAGE', { http: 404 }, false],
+    ['the rpc status', reply(usage), 'USAGE', { http: 400, rpc: 'INVALID_ARGUMENT' }, true],
+    ['another rpc status', reply(usage), 'USAGE', { http: 400, rpc: 'NOT_FOUND' }, false],
     ['another reason', reply(usage), 'FILTER_INVALID', { http: 400 }, false],
     ['a 500 with no reason', reply(new Error('x')), 'INTERNAL', { http: 500 }, false],
     ['a body that is not an error', { status: 400, json: { notes: [] } }, 'USAGE', { http: 400 }, false],

@@ -7,7 +7,8 @@
  * - `expect(run).toFailWith('CODE')`: a CLI run printed `error [CODE]: …` on stderr and exited with
  *   the status for that code (2 for usage/input errors, 3 for INTERNAL, or `status`);
  * - `expect(reply).toBeApiError('CODE', { http: 400 })`: an HTTP reply is a Google API error body
- *   with that status whose `google.rpc.ErrorInfo` detail has `reason: CODE`.
+ *   with that status (and `rpc` status name, if given) whose `google.rpc.ErrorInfo` detail has
+ *   `reason: CODE`.
  *
  * `naming` lists tokens (a flag, field, file or object name) that must appear in the error's
  * message (or, on the CLI, its hint line): for generic codes such as USAGE, where the point of a
@@ -29,6 +30,8 @@ export interface CliFailure {
 export interface ApiFailure {
   /** Expected HTTP status, also the body's `error.code`. */
   http: number;
+  /** Expected google.rpc status name (`error.status`), e.g. INVALID_ARGUMENT. */
+  rpc?: string;
   naming?: Naming;
 }
 
@@ -109,7 +112,7 @@ export function toFailWith(this: { isNot: boolean }, received: unknown, code: Er
 }
 
 export function toBeApiError(this: { isNot: boolean }, received: unknown, code: ErrorCode, opts: ApiFailure): Outcome {
-  const reply = received as { status?: unknown; json?: { error?: { code?: unknown; message?: unknown; details?: unknown } } };
+  const reply = received as { status?: unknown; json?: { error?: { code?: unknown; status?: unknown; message?: unknown; details?: unknown } } };
   const error = reply?.json?.error;
   const details = Array.isArray(error?.details) ? (error.details as { reason?: unknown; domain?: unknown }[]) : [];
   const reasons = details.filter((d) => d?.domain === 'portcullis').map((d) => d.reason);
@@ -117,6 +120,7 @@ export function toBeApiError(this: { isNot: boolean }, received: unknown, code: 
   const wrong = [
     ...(reply?.status === opts.http ? [] : [`its HTTP status is ${String(reply?.status)}`]),
     ...(error?.code === opts.http ? [] : [`its error.code is ${String(error?.code)}`]),
+    ...(opts.rpc === undefined || error?.status === opts.rpc ? [] : [`its error.status is ${String(error?.status)}`]),
     ...(reasons.includes(code) ? [] : [`its ErrorInfo reasons are [${reasons.join(', ')}]`]),
     ...missing(message, opts.naming).map((t) => `its message does not name ${JSON.stringify(t)}`),
   ];
