@@ -51,6 +51,8 @@ describe('toFailWith', () => {
     ['a token in the message', run(2, printed), 'USAGE', { naming: '--push-fingerprint' }, true],
     ['a token in the hint line', run(2, printed), 'USAGE', { naming: ['--push-fingerprint', '--push-tls-ca'] }, true],
     ['a token elsewhere on stderr', run(2, `note: --push-project\n${printed}`), 'USAGE', { naming: '--push-project' }, false],
+    ['tokens of one of several errors', run(2, `error [USAGE]: Line 2: bad\nerror [USAGE]: 1 of 3 lines (line 2)\n`), 'USAGE', { naming: ['1 of 3', '(line 2)'] }, true],
+    ['tokens spread over two errors', run(2, `error [USAGE]: Line 2: bad\nerror [USAGE]: 1 of 3 lines\n`), 'USAGE', { naming: ['Line 2', '1 of 3'] }, false],
   ] as const)('%s', (_name, r, code, opts, pass) => {
     if (pass) expect(r).toFailWith(code, opts);
     else expect(() => expect(r).toFailWith(code, opts)).toThrow();

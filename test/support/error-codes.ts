@@ -5,7 +5,8 @@
  * - `expect(() => f()).toThrowCode('CODE')`, `await expect(p).rejects.toThrowCode('CODE')`: the
  *   thrown value carries `code`;
  * - `expect(run).toFailWith('CODE')`: a CLI run printed `error [CODE]: …` on stderr and exited with
- *   the status for that code (2 for usage/input errors, 3 for INTERNAL, or `status`);
+ *   the status for that code (2 for usage/input errors, 3 for INTERNAL, or `status`); with
+ *   `naming`, one such error (a `--batch` run prints several) names every token;
  * - `expect(reply).toBeApiError('CODE', { http: 400 })`: an HTTP reply is a Google API error body
  *   with that status (and `rpc` status name, if given) whose `google.rpc.ErrorInfo` detail has
  *   `reason: CODE`.
@@ -90,23 +91,29 @@ export function toThrowCode(this: { isNot: boolean }, received: unknown, code: E
   return judge(this.isNot, `an error with code ${code}${tokens(naming).length ? ` naming ${tokens(naming).join(', ')}` : ''}`, wrong, describeThrown(err));
 }
 
-/** The `error [CODE]: …` line of a CLI run and the `hint:` line after it, if any. */
-function errorText(stderr: string, code: ErrorCode): string | undefined {
+/** Each `error [CODE]: …` line of a CLI run, with the `hint:` line after it, if any. */
+function errorTexts(stderr: string, code: ErrorCode): string[] {
   const lines = stderr.split('\n');
-  const at = lines.findIndex((l) => l.startsWith(`error [${code}]: `));
-  if (at < 0) return undefined;
-  const hint = lines[at + 1]?.startsWith('hint: ') ? `\n${lines[at + 1]}` : '';
-  return `${lines[at]}${hint}`;
+  const out: string[] = [];
+  lines.forEach((l, i) => {
+    if (l.startsWith(`error [${code}]: `)) out.push(lines[i + 1]?.startsWith('hint: ') ? `${l}\n${lines[i + 1]}` : l);
+  });
+  return out;
 }
 
 export function toFailWith(this: { isNot: boolean }, received: unknown, code: ErrorCode, opts: CliFailure = {}): Outcome {
   const run = received as { status?: unknown; stderr?: unknown };
   const stderr = typeof run?.stderr === 'string' ? run.stderr : '';
   const status = opts.status ?? (code === 'INTERNAL' ? 3 : 2);
-  const text = errorText(stderr, code);
+  const texts = errorTexts(stderr, code);
+  const named = texts.some((t) => missing(t, opts.naming).length === 0);
   const wrong = [
     ...(run?.status === status ? [] : [`it exited with ${String(run?.status)}, not ${status}`]),
-    ...(text === undefined ? [`stderr has no line starting "error [${code}]: "`] : missing(text, opts.naming).map((t) => `the error does not name ${JSON.stringify(t)}`)),
+    ...(texts.length === 0
+      ? [`stderr has no line starting "error [${code}]: "`]
+      : named
+        ? []
+        : [`no error [${code}] names all of ${tokens(opts.naming).map((t) => JSON.stringify(t)).join(', ')}`]),
   ];
   return judge(this.isNot, `a CLI failure [${code}] with exit status ${status}`, wrong, `stderr:\n${stderr}`);
 }
