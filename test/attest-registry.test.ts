@@ -71,8 +71,7 @@ describe('key generate', () => {
     expect(statSync(`${key1}.key`).mode & 0o777).toBe(0o600);
     expect(loadPublicKey(readFileSync(`${key1}.pub`, 'utf8')).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     const r = cli(['key', 'generate', '-o', join(work, 'k3')], { PORTCULLIS_PASSWORD: undefined });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/PASSWORD_REQUIRED/);
+    expect(r).toFailWith('PASSWORD_REQUIRED');
     expect(existsSync(join(work, 'k3.key'))).toBe(false);
     expect(cli(['key', 'generate', '-o', key1]).status).toBe(2); // no silent overwrite
   });
@@ -84,7 +83,7 @@ describe('key generate', () => {
     const pub = cli(['key', 'public', '--key', join(work, 'imported.key')]);
     expect(pub.status).toBe(0);
     expect(pub.stdout).toBe(readFileSync(join(work, 'imported.pub'), 'utf8'));
-    expect(cli(['key', 'public', '--key', join(work, 'imported.key')], { PORTCULLIS_PASSWORD: 'wrong' }).stderr).toMatch(/KEY_INVALID/);
+    expect(cli(['key', 'public', '--key', join(work, 'imported.key')], { PORTCULLIS_PASSWORD: 'wrong' })).toFailWith('KEY_INVALID');
   });
 });
 
@@ -171,7 +170,7 @@ describe('sign and verify', () => {
 
   it('refuses an unknown --registry-referrers-mode (exit 2), and non-registry images', () => {
     expect(cli(['sign', `docker://${img}:1`, '--key', `${key1}.key`, '--registry-referrers-mode', 'oci-2']).status).toBe(2);
-    expect(cli(['sign', 'oci:/nonexistent:x', '--key', `${key1}.key`]).stderr).toMatch(/USAGE/);
+    expect(cli(['sign', 'oci:/nonexistent:x', '--key', `${key1}.key`])).toFailWith('USAGE', { naming: 'oci:' });
   });
 });
 
@@ -274,7 +273,7 @@ describe('copy of an index, and signing behind authentication', () => {
       // The child's signatures came along (the amd64 child is the signed app:1).
       expect(doc.artifacts.map((x: { tag: string }) => x.tag)).toContain(cosignTag(digest, 'sig'));
       expect(cli(['verify', `docker://${authed.host}/team/app@${digest}`, '--key', `${key1}.pub`, '--creds', creds]).status).toBe(0);
-      expect(cli(['sign', dst, '--key', `${key2}.key`]).stderr).toMatch(/AUTH_REQUIRED/);
+      expect(cli(['sign', dst, '--key', `${key2}.key`])).toFailWith('AUTH_REQUIRED');
       expect(cli(['sign', dst, '--key', `${key2}.key`, '--creds', creds]).status).toBe(0);
       const v = cli(['verify', dst, '--key', `${key2}.pub`, '--creds', creds, '--output', 'json']);
       expect(v.status, v.stderr).toBe(0);

@@ -82,8 +82,7 @@ describe('scan image against imported advisories', () => {
     const bad = join(work, 'bad.cdx.json');
     writeFileSync(bad, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', components: [{ type: 'gadget', name: 'x' }] }));
     const b = cli(['scan', 'sbom', bad, '--data-dir', dataDir]);
-    expect(b.status).toBe(2);
-    expect(b.stderr).toContain('error [SBOM_INVALID]');
+    expect(b).toFailWith('SBOM_INVALID', { naming: bad });
   });
 
   it('scan fs finds a vulnerable npm lockfile dependency (alias merged, fixed version shown)', () => {

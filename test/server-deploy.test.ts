@@ -91,9 +91,9 @@ describe('--database-url-file', () => {
       });
       expect(list.status).toBe(0);
       expect(JSON.parse(list.stdout).tokens).toHaveLength(1);
-      expect(cli(['server', 'token', 'list', '--database-url-file', join(work, 'missing')]).stderr).toMatch(
-        /Cannot read --database-url-file/,
-      );
+      expect(cli(['server', 'token', 'list', '--database-url-file', join(work, 'missing')])).toFailWith('FILE_NOT_FOUND', {
+        naming: ['--database-url-file', `"${join(work, 'missing')}"`],
+      });
     } finally {
       pg.drop();
     }

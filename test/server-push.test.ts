@@ -244,14 +244,11 @@ describe('scan --push', () => {
 
     // No way to trust the server, a wrong pin, a bad token: refused, exit 2, nothing changes.
     const untrusted = scan([]);
-    expect(untrusted.status).toBe(2);
-    expect(untrusted.stderr).toMatch(/TLS_UNTRUSTED.*not trusted/);
+    expect(untrusted).toFailWith('TLS_UNTRUSTED');
     const wrong = scan(['--push-fingerprint', 'AB'.repeat(32)]);
-    expect(wrong.status).toBe(2);
-    expect(wrong.stderr).toMatch(/fingerprint .* not the pinned abab/);
+    expect(wrong).toFailWith('TLS_UNTRUSTED', { naming: 'ab'.repeat(32) });
     const badToken = scan(['--push-insecure'], { PORTCULLIS_TOKEN: 'pcs_000000000000_' + 'x'.repeat(43) });
-    expect(badToken.status).toBe(2);
-    expect(badToken.stderr).toMatch(/AUTH_FAILED/);
+    expect(badToken).toFailWith('AUTH_FAILED');
     expect(scan(['--push-insecure', '--push-token', token], {}).status).toBe(0);
 
     // Targets without a resolvable digest are refused before anything is sent.
@@ -270,8 +267,7 @@ describe('scan --push', () => {
       '--push-token',
       token,
     ]);
-    expect(noRegistry.status).toBe(2);
-    expect(noRegistry.stderr).toMatch(/carries no repository with a registry \(its name is "app"\)/);
+    expect(noRegistry).toFailWith('USAGE', { naming: ['--push-resource-uri', '"app"'] });
     const rootfs = cli([
       'scan',
       'rootfs',
@@ -287,8 +283,7 @@ describe('scan --push', () => {
       '--push-token',
       token,
     ]);
-    expect(rootfs.status).toBe(2);
-    expect(rootfs.stderr).toMatch(/--push of a rootfs scan needs --push-resource-uri/);
+    expect(rootfs).toFailWith('USAGE', { naming: ['--push', '--push-resource-uri'] });
     const named = cli([
       'scan',
       'rootfs',
@@ -461,8 +456,7 @@ describe('server --client-ca: client certificates as identities', () => {
       ].join('\n'),
     );
     const bad = cli(['server', '--client-cert-identity', join(work, 'ids.yaml'), ...store]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--client-cert-identity needs --client-ca/);
+    expect(bad).toFailWith('USAGE', { naming: ['--client-cert-identity', '--client-ca'] });
     writeFileSync(join(work, 'bad.yaml'), '- cn: x\n  projects: [p1]\n  role: root\n');
     expect(
       cli([

@@ -264,11 +264,11 @@ describe('scan --vex with CycloneDX VEX', () => {
 
 describe('malformed VEX', () => {
   it.each([
-    ['not JSON', () => file('{ "@context": ', 'txt'), /not JSON/],
+    ['not JSON', () => file('{ "@context": ', 'txt'), []],
     [
       'OpenVEX with a bad status',
       () => openvex([tarStatement('pkg:deb/debian/tar', { status: 'fine' })]),
-      /statements\[0\]\.status "fine" is not one of/,
+      ['statements[0].status', '"fine"'],
     ],
     [
       'OpenVEX not_affected without a reason',
@@ -276,31 +276,28 @@ describe('malformed VEX', () => {
         openvex([
           tarStatement('pkg:deb/debian/tar', { justification: undefined, impact_statement: undefined }),
         ]),
-      /not_affected without a justification/,
+      ['statements[0]', 'justification'],
     ],
     [
       'CycloneDX with a bad state',
       () => cdxVex([{ id: 'CVE-2005-2541', analysis: { state: 'ok' }, affects: [{ ref: 'x' }] }]),
-      /vulnerabilities\[0\]\.analysis\.state "ok"/,
+      ['vulnerabilities[0].analysis.state', '"ok"'],
     ],
     [
       'a plain SBOM (no analysis)',
       () => file(sbomCdx),
-      /no vulnerability has an "analysis"|"vulnerabilities" is missing/,
+      [],
     ],
-  ])('%s → exit 2, VEX_INVALID naming the file and the problem', (_name, make, what) => {
+  ])('%s → exit 2, VEX_INVALID naming the file and the field', (_name, make, what) => {
     const vex = make();
     const r = scan('--vex', vex);
-    expect(r.status).toBe(2);
+    expect(r).toFailWith('VEX_INVALID', { naming: [`"${vex}"`, ...what] });
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`error [VEX_INVALID]: VEX document "${vex}" is invalid`);
-    expect(r.stderr).toMatch(what);
   });
 
   it('a missing file → exit 2, FILE_NOT_FOUND', () => {
     const r = scan('--vex', join(work, 'nope.json'));
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('error [FILE_NOT_FOUND]');
+    expect(r).toFailWith('FILE_NOT_FOUND', { naming: join(work, 'nope.json') });
   });
 });
 

@@ -58,7 +58,7 @@ describe('DSSE', () => {
     const trust = (key: typeof pair.publicKey) => ({ certificateAuthorities: [], timestampAuthorities: [], tlogs: [], ctlogs: [], publicKey: () => ({ publicKey: key, validFor: () => true }) });
     const opts = { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 };
     expect(() => new Verifier(trust(pair.publicKey), opts).verify(toSignedEntity(bundle))).not.toThrow();
-    expect(() => new Verifier(trust(generateKeyPair().publicKey), opts).verify(toSignedEntity(bundle))).toThrow(/signature/i);
+    expect(() => new Verifier(trust(generateKeyPair().publicKey), opts).verify(toSignedEntity(bundle))).toThrow(expect.objectContaining({ code: 'SIGNATURE_ERROR' }));
   });
 
   it.each([
@@ -67,6 +67,6 @@ describe('DSSE', () => {
     ['payload not base64', '{"payloadType":"t","payload":"@@","signatures":[{"sig":"AA=="}]}'],
     ['no payloadType', '{"payload":"","signatures":[{"sig":"AA=="}]}'],
   ])('refuses an envelope with %s (PAYLOAD_INVALID)', (_n, text) => {
-    expect(() => parseEnvelope(Buffer.from(text))).toThrow(expect.objectContaining({ code: 'PAYLOAD_INVALID' }));
+    expect(() => parseEnvelope(Buffer.from(text))).toThrowCode('PAYLOAD_INVALID');
   });
 });

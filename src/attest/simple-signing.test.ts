@@ -25,18 +25,18 @@ describe('simple-signing payload', () => {
   });
 
   it.each([
-    ['unknown critical member', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': DIGEST }, type: 'cosign container image signature', extra: 1 } }, /unknown member "extra"/],
-    ['unknown image member', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': DIGEST, other: 'y' }, type: 'cosign container image signature' } }, /unknown member "other"/],
-    ['case-folded duplicate', JSON.parse(`{"critical":{"identity":{"docker-reference":"x"},"image":{"docker-manifest-digest":"${DIGEST}"},"type":"cosign container image signature","Type":"cosign container image signature"}}`), /repeats/],
-    ['unknown type', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': DIGEST }, type: 'something else' } }, /unknown signature type/],
-    ['bad digest', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': 'sha256:abc' }, type: 'cosign container image signature' } }, /not a digest/],
-    ['no critical', { optional: {} }, /missing "critical"/],
-    ['optional not an object', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': DIGEST }, type: 'cosign container image signature' }, optional: 'x' }, /"optional" is not an object/],
-  ])('refuses %s with PAYLOAD_INVALID', (_name, doc, re) => {
-    expect(() => parseSimpleSigningPayload(Buffer.from(JSON.stringify(doc)))).toThrow(expect.objectContaining({ code: 'PAYLOAD_INVALID', message: expect.stringMatching(re) }));
+    ['unknown critical member', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': DIGEST }, type: 'cosign container image signature', extra: 1 } }, '"extra"'],
+    ['unknown image member', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': DIGEST, other: 'y' }, type: 'cosign container image signature' } }, '"other"'],
+    ['case-folded duplicate', JSON.parse(`{"critical":{"identity":{"docker-reference":"x"},"image":{"docker-manifest-digest":"${DIGEST}"},"type":"cosign container image signature","Type":"cosign container image signature"}}`), '"Type"'],
+    ['unknown type', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': DIGEST }, type: 'something else' } }, '"something else"'],
+    ['bad digest', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': 'sha256:abc' }, type: 'cosign container image signature' } }, '"critical.image.docker-manifest-digest"'],
+    ['no critical', { optional: {} }, '"critical"'],
+    ['optional not an object', { critical: { identity: { 'docker-reference': 'x' }, image: { 'docker-manifest-digest': DIGEST }, type: 'cosign container image signature' }, optional: 'x' }, '"optional"'],
+  ])('refuses %s with PAYLOAD_INVALID, naming the member', (_name, doc, member) => {
+    expect(() => parseSimpleSigningPayload(Buffer.from(JSON.stringify(doc)))).toThrowCode('PAYLOAD_INVALID', member);
   });
 
   it('refuses non-JSON', () => {
-    expect(() => parseSimpleSigningPayload(Buffer.from('{'))).toThrow(expect.objectContaining({ code: 'PAYLOAD_INVALID' }));
+    expect(() => parseSimpleSigningPayload(Buffer.from('{'))).toThrowCode('PAYLOAD_INVALID');
   });
 });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PortcullisError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import { parseFilter, type FilterNode } from './filter.js';
 import { testBackends } from './_testing.js';
@@ -35,33 +34,25 @@ describe('parseFilter', () => {
   });
 
   it.each([
-    ['kind=', /Expected a value/],
-    ['kind', /Expected an operator/],
-    ['(kind="BUILD"', /Missing "\)"/],
-    ['kind="BUILD")', /Unexpected "\)"/],
-    ['kind="BUILD" AND', /ends where a comparison/],
-    ['AND kind="BUILD"', /Expected a field name/],
-    ['resourceUri="unterminated', /Unterminated string/],
-    ['has(resourceUri)', /Functions are not supported/],
-    ['kind == "BUILD"', /Expected a value/],
-    ['!kind="BUILD"', /Unexpected "!"/],
-    ['9lives="x"', /Invalid field name/],
-    ['NOT', /ends where a comparison/],
-  ])('refuses %j with FILTER_INVALID', (src, message) => {
-    let err: unknown;
-    try {
-      parseFilter(src);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(PortcullisError);
-    expect((err as PortcullisError).code).toBe('FILTER_INVALID');
-    expect((err as PortcullisError).message).toMatch(message);
+    ['kind=', '"kind ="'],
+    ['kind', '"kind"'],
+    ['(kind="BUILD"', '")"'],
+    ['kind="BUILD")', '")"'],
+    ['kind="BUILD" AND', undefined],
+    ['AND kind="BUILD"', '"AND"'],
+    ['resourceUri="unterminated', 'position 13'],
+    ['has(resourceUri)', '"has(…)"'],
+    ['kind == "BUILD"', '"kind ="'],
+    ['!kind="BUILD"', '"!"'],
+    ['9lives="x"', '"9lives"'],
+    ['NOT', undefined],
+  ])('refuses %j with FILTER_INVALID, naming what it stopped at', (src, token) => {
+    expect(() => parseFilter(src)).toThrowCode('FILTER_INVALID', token);
   });
 
   it('refuses filters nested too deeply or too long', () => {
-    expect(() => parseFilter(`${'('.repeat(100)}kind="BUILD"${')'.repeat(100)}`)).toThrow(/nested too deeply/);
-    expect(() => parseFilter(`resourceUri="${'x'.repeat(9000)}"`)).toThrow(/longer than/);
+    expect(() => parseFilter(`${'('.repeat(100)}kind="BUILD"${')'.repeat(100)}`)).toThrowCode('FILTER_INVALID');
+    expect(() => parseFilter(`resourceUri="${'x'.repeat(9000)}"`)).toThrowCode('FILTER_INVALID');
   });
 });
 

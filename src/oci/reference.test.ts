@@ -54,7 +54,7 @@ describe('parseImageReference', () => {
   });
 
   it('refuses transports we cannot read, with a hint', () => {
-    expect(() => parseImageReference('containers-storage:alpine')).toThrow(/not supported/);
+    expect(() => parseImageReference('containers-storage:alpine')).toThrowCode('UNSUPPORTED_TRANSPORT', '"containers-storage:"');
   });
 });
 

@@ -160,8 +160,6 @@ describe('toCycloneDx', () => {
     const b = toCycloneDx(RESULTS.empty, { toolVersion: '1' }) as unknown as Doc;
     expect(a.serialNumber).not.toBe(b.serialNumber);
     expect(validateCycloneDx(a).valid).toBe(true);
-    expect(() => toCycloneDx(RESULTS.empty, { toolVersion: '1', serial: 'not-a-uuid' })).toThrow(
-      expect.objectContaining({ code: 'USAGE' }),
-    );
+    expect(() => toCycloneDx(RESULTS.empty, { toolVersion: '1', serial: 'not-a-uuid' })).toThrowCode('USAGE', 'not-a-uuid');
   });
 });

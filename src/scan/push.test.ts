@@ -58,9 +58,9 @@ describe('resourceUriOf', () => {
       packages: [],
       unknowns: [],
     };
-    expect(() => pushResourceUri(result)).toThrow(/a directory or SBOM has no registry digest/);
+    expect(() => pushResourceUri(result)).toThrowCode('USAGE', '"rootfs:/srv"');
     expect(pushResourceUri(result, 'file:///srv')).toBe('file:///srv');
-    expect(() => pushResourceUri(result, 'not a uri')).toThrow(/Invalid --push-resource-uri/);
+    expect(() => pushResourceUri(result, 'not a uri')).toThrowCode('USAGE', ['--push-resource-uri', '"not a uri"']);
   });
 });
 
@@ -83,7 +83,7 @@ describe('noteIdOf', () => {
 
 it('normalizes fingerprints', () => {
   expect(normalizeFingerprint('AB:'.repeat(31) + 'AB')).toBe('ab'.repeat(32));
-  expect(() => normalizeFingerprint('AB:CD')).toThrow(/Invalid --push-fingerprint/);
+  expect(() => normalizeFingerprint('AB:CD')).toThrowCode('USAGE', ['--push-fingerprint', '"AB:CD"']);
 });
 
 describe('buildScanRecord', () => {

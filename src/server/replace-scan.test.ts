@@ -179,38 +179,37 @@ describe.each(testBackends('replacescan'))('occurrences:replaceScan on $name', (
     expect((await verifyAudit(store.db)).ok).toBe(true);
   });
 
-  const REFUSALS: [string, (b: Json) => unknown, RegExp][] = [
+  const REFUSALS: [string, (b: Json) => unknown, string[]][] = [
     [
       'another resource',
       (b: Json) => (b.occurrences[1].resourceUri = OTHER),
-      /resourceUri .* is not the scan's/,
+      ['occurrences [1]', 'resourceUri'],
     ],
     [
       'a kind outside the scan',
       (b: Json) => (b.kinds = ['VULNERABILITY']),
-      /kind DISCOVERY is not one of the scan's kinds/,
+      ['DISCOVERY'],
     ],
     [
       'a note of another project',
       (b: Json) => (b.occurrences[2].noteName = 'projects/p1/notes/manual'),
-      /is not a note of project "scanner-notes"/,
+      ['occurrences [2]', '"scanner-notes"'],
     ],
-    ['an unknown field', (b: Json) => (b.replace = true), /Unknown field "replace"/],
+    ['an unknown field', (b: Json) => (b.replace = true), ['"replace"']],
     [
       'an invalid note',
       (b: Json) => (b.notes['CVE-2024-30'].vulnerability.severity = 'BAD'),
-      /notes "CVE-2024-30": Invalid note/,
+      ['notes "CVE-2024-30"'],
     ],
   ];
-  for (const [what, mutate, message] of REFUSALS) {
+  for (const [what, mutate, naming] of REFUSALS) {
     it(`refuses ${what} with 400 and writes nothing`, async (tc) => {
       if (!store) return tc.skip();
       const before = await count(`resourceUri="${URI}"`);
       const body = scan('3', 2);
       mutate(body);
       const r = await call('POST', '/v1/projects/p1/occurrences:replaceScan', tok.writer, body);
-      expect(r.status).toBe(400);
-      expect(r.json.error.message).toMatch(message);
+      expect(r).toBeApiError('METADATA_INVALID', { http: 400, naming });
       expect(await count(`resourceUri="${URI}"`)).toBe(before);
       expect((await call('GET', `/v1/projects/${NP}/notes/CVE-2024-30`, tok.writer)).status).toBe(404);
     });
@@ -227,13 +226,9 @@ describe.each(testBackends('replacescan'))('occurrences:replaceScan on $name', (
     ).toBe(401);
     // Writer on p1 only: may not create notes in the notes project, nor attach to its existing ones.
     const missing = await call('POST', '/v1/projects/p1/occurrences:replaceScan', tok.p1only, scan('4', 1));
-    expect(missing.status).toBe(403);
-    expect(missing.json.error.message).toMatch(/Not allowed to create notes in project "scanner-notes"/);
+    expect(missing).toBeApiError('PERMISSION_DENIED', { http: 403, naming: '"scanner-notes"' });
     const existing = await call('POST', '/v1/projects/p1/occurrences:replaceScan', tok.p1only, scan('2', 3));
-    expect(existing.status).toBe(403);
-    expect(existing.json.error.message).toMatch(
-      /Not allowed to attach occurrences to notes of project "scanner-notes"/,
-    );
+    expect(existing).toBeApiError('PERMISSION_DENIED', { http: 403, naming: '"scanner-notes"' });
     expect(await count(`resourceUri="${URI}"`)).toBe(before);
     expect((await call('GET', `/v1/projects/${NP}/notes/CVE-2024-40`, tok.writer)).status).toBe(404);
     const denied = (await auditEntries()).filter(

@@ -31,22 +31,16 @@ describe('prepareDataDir', () => {
     expect(prepareDataDir(dir())).toBe(state);
   });
 
-  const bad: [string, () => string, RegExp][] = [
-    ['a regular file', () => (writeFileSync(join(work, 'file'), 'x'), join(work, 'file')), /is a file, not a directory/],
-    ['a path under a regular file', () => (writeFileSync(join(work, 'file2'), 'x'), join(work, 'file2', 'db')), /not a directory/],
-    ['an unrelated non-empty directory', () => make('unrelated', { 'notes.txt': 'x', src: null }), /is not empty and holds no Portcullis database \(it contains "notes.txt", "src"\)/],
-    ['a half PostgreSQL layout', () => make('half', { PG_VERSION: '17' }), /is not empty/],
-    ['a path under /proc', () => '/proc/nope/db', /cannot create it \(ENOENT\)/],
+  const bad: [string, () => string, string[]][] = [
+    ['a regular file', () => (writeFileSync(join(work, 'file'), 'x'), join(work, 'file')), []],
+    ['a path under a regular file', () => (writeFileSync(join(work, 'file2'), 'x'), join(work, 'file2', 'db')), []],
+    ['an unrelated non-empty directory', () => make('unrelated', { 'notes.txt': 'x', src: null }), ['"notes.txt"', '"src"']],
+    ['a half PostgreSQL layout', () => make('half', { PG_VERSION: '17' }), []],
+    ['a path under /proc', () => '/proc/nope/db', ['ENOENT']],
   ];
-  it.each(bad)('refuses %s with DATA_DIR_INVALID', (_n, dir, message) => {
-    let err: unknown;
-    try {
-      prepareDataDir(dir());
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toMatchObject({ code: 'DATA_DIR_INVALID' });
-    expect((err as Error).message).toMatch(message);
+  it.each(bad)('refuses %s with DATA_DIR_INVALID, naming it', (_n, dir, naming) => {
+    const d = dir();
+    expect(() => prepareDataDir(d)).toThrowCode('DATA_DIR_INVALID', [d, ...naming]);
   });
 });
 
@@ -54,22 +48,18 @@ describe('checkDatabaseUrl', () => {
   it.each(['postgres://u:p@127.0.0.1:5432/db', 'postgresql://localhost/db', 'postgres:///db?host=/run/postgresql', 'socket:/run/postgresql?db=x'])('accepts %s', (url) => {
     expect(() => checkDatabaseUrl(url)).not.toThrow();
   });
-  const bad: [string, RegExp][] = [
-    ['notaurl', /not a URL/],
-    ['mysql://h/db', /scheme is "mysql"/],
-    ['http://h/db', /scheme is "http"/],
-    ['postgres:///db', /no host/],
-    ['postgres://h:99999/db', /not a URL/],
+  const bad: [string, string[]][] = [
+    ['notaurl', []],
+    ['mysql://h/db', ['"mysql"']],
+    ['http://h/db', ['"http"']],
+    ['postgres:///db', []],
+    ['postgres://h:99999/db', []],
   ];
-  it.each(bad)('refuses %s with DATABASE_URL_INVALID', (url, message) => {
-    expect(() => checkDatabaseUrl(url)).toThrow(message);
-    try {
-      checkDatabaseUrl(url);
-    } catch (e) {
-      expect(e).toMatchObject({ code: 'DATABASE_URL_INVALID' });
-    }
+  it.each(bad)('refuses %s with DATABASE_URL_INVALID', (url, naming) => {
+    expect(() => checkDatabaseUrl(url)).toThrowCode('DATABASE_URL_INVALID', naming);
   });
   it('never shows the password', () => {
-    expect(() => checkDatabaseUrl('mysql://me:hunter2@h/db')).toThrow(/\/\/\*\*\*@h/);
+    expect(() => checkDatabaseUrl('mysql://me:hunter2@h/db')).toThrowCode('DATABASE_URL_INVALID', '//***@h');
+    expect(() => checkDatabaseUrl('mysql://me:hunter2@h/db')).not.toThrow(/hunter2/);
   });
 });

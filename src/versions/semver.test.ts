@@ -74,7 +74,7 @@ describe('npm vs node-semver', () => {
 
   it('refuses four-part versions (node-semver does; NuGet’s scheme takes them)', () => {
     expect(semver.valid('1.2.3.4', { loose: true })).toBeNull();
-    expect(() => npmScheme.compare('1.2.3.4', '1.2.3')).toThrow(expect.objectContaining({ code: 'INVALID_VERSION' }));
+    expect(() => npmScheme.compare('1.2.3.4', '1.2.3')).toThrowCode('INVALID_VERSION');
   });
 });
 

@@ -45,6 +45,6 @@ describe('planUpdate', () => {
   }, 120_000);
 
   it.each(['notaurl', 'ftp://x', 'file:///srv/mirror'])('refuses the mirror %j', (m) => {
-    expect(() => checkMirror(m)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => checkMirror(m)).toThrowCode('USAGE', JSON.stringify(m));
   });
 });

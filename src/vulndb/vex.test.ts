@@ -426,62 +426,59 @@ describe('OpenVEX reader', () => {
   });
 
   it.each([
-    ['not JSON', '{', /not JSON/],
-    ['neither format', '{"hello":1}', /neither OpenVEX/],
+    ['not JSON', '{', []],
+    ['neither format', '{"hello":1}', ['"@context"', '"bomFormat"']],
     [
       'other OpenVEX version',
       openvex([], { '@context': 'https://openvex.dev/ns/v0.0.1' }),
-      /only https:\/\/openvex.dev\/ns\/v0.2.0/,
+      ['"@context"', 'https://openvex.dev/ns/v0.0.1'],
     ],
     [
       'statements missing',
       JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0' }),
-      /"statements" is missing/,
+      ['"statements"'],
     ],
-    ['bad status', openvex([{ ...OV_OK, status: 'safe' }]), /statements\[0\]\.status "safe" is not one of/],
+    ['bad status', openvex([{ ...OV_OK, status: 'safe' }]), ['statements[0].status', '"safe"']],
     [
       'bad justification',
       openvex([{ ...OV_OK, justification: 'trust me' }]),
-      /statements\[0\]\.justification "trust me"/,
+      ['statements[0].justification', '"trust me"'],
     ],
     [
       'not_affected without reason',
       openvex([{ ...OV_OK, justification: undefined }]),
-      /not_affected without a justification or an impact_statement/,
+      ['statements[0]', 'justification', 'impact_statement'],
     ],
     [
       'no vulnerability name',
       openvex([{ ...OV_OK, vulnerability: { '@id': 'x' } }]),
-      /statements\[0\]\.vulnerability\.name is missing/,
+      ['statements[0].vulnerability.name'],
     ],
     [
       'vulnerability as a string',
       openvex([{ ...OV_OK, vulnerability: 'CVE-1' }]),
-      /vulnerability is missing or not an object/,
+      ['statements[0].vulnerability'],
     ],
-    ['no products', openvex([{ ...OV_OK, products: [] }]), /statements\[0\]\.products is missing or empty/],
+    ['no products', openvex([{ ...OV_OK, products: [] }]), ['statements[0].products']],
     [
       'product without identifiers',
       openvex([{ ...OV_OK, products: [{}] }]),
-      /products\[0\] has neither "@id" nor identifiers/,
+      ['statements[0].products[0]', '"@id"', 'identifiers'],
     ],
-    ['bad purl', openvex([{ ...OV_OK, products: [{ '@id': 'pkg:' }] }]), /package URL "pkg:" does not parse/],
+    ['bad purl', openvex([{ ...OV_OK, products: [{ '@id': 'pkg:' }] }]), ['statements[0].products[0]', '"pkg:"']],
     [
       'bad subcomponent',
       openvex([{ ...OV_OK, products: [{ '@id': 'img', subcomponents: [{ identifiers: { purl: 3 } }] }] }]),
-      /subcomponents\[0\]\.identifiers\.purl is not a string/,
+      ['statements[0].products[0].subcomponents[0].identifiers.purl'],
     ],
     [
       'bad timestamp',
       openvex([{ ...OV_OK, timestamp: 'yesterday' }]),
-      /statements\[0\]\.timestamp "yesterday" is not an RFC 3339/,
+      ['statements[0].timestamp', '"yesterday"'],
     ],
-    ['bad document timestamp', openvex([OV_OK], { timestamp: '2024-13-45' }), /timestamp "2024-13-45"/],
-  ])('%s → VEX_INVALID', (_name, text, message) => {
-    expect(() => parseVex(text, 'bad.json')).toThrow(
-      expect.objectContaining({ code: 'VEX_INVALID', message: expect.stringMatching(message) }),
-    );
-    expect(() => parseVex(text, 'bad.json')).toThrow(/VEX document "bad\.json" is invalid/);
+    ['bad document timestamp', openvex([OV_OK], { timestamp: '2024-13-45' }), ['timestamp', '"2024-13-45"']],
+  ])('%s → VEX_INVALID naming the document and the field', (_name, text, fields) => {
+    expect(() => parseVex(text, 'bad.json')).toThrowCode('VEX_INVALID', ['"bad.json"', ...fields]);
   });
 });
 
@@ -612,40 +609,38 @@ describe('CycloneDX VEX reader', () => {
   });
 
   it.each([
-    ['spec version', cdx([CDX_OK], { specVersion: '1.3' }), /"specVersion" is "1.3"/],
-    ['no vulnerabilities', cdx([CDX_OK], { vulnerabilities: undefined }), /"vulnerabilities" is missing/],
+    ['spec version', cdx([CDX_OK], { specVersion: '1.3' }), ['"specVersion"', '"1.3"']],
+    ['no vulnerabilities', cdx([CDX_OK], { vulnerabilities: undefined }), ['"vulnerabilities"']],
     [
       'no analysis anywhere',
       cdx([{ id: 'CVE-1', affects: [{ ref: 'x' }] }]),
-      /no vulnerability has an "analysis"/,
+      ['"analysis"'],
     ],
     [
       'bad state',
       cdx([{ ...CDX_OK, analysis: { state: 'fine' } }]),
-      /vulnerabilities\[0\]\.analysis\.state "fine" is not one of/,
+      ['vulnerabilities[0].analysis.state', '"fine"'],
     ],
     [
       'bad justification',
       cdx([{ ...CDX_OK, analysis: { state: 'not_affected', justification: 'nah' } }]),
-      /analysis\.justification "nah"/,
+      ['vulnerabilities[0].analysis.justification', '"nah"'],
     ],
-    ['no id', cdx([{ ...CDX_OK, id: undefined }]), /vulnerabilities\[0\]\.id is missing/],
-    ['no affects', cdx([{ ...CDX_OK, affects: [] }]), /vulnerabilities\[0\]\.affects is missing or empty/],
-    ['affects without ref', cdx([{ ...CDX_OK, affects: [{}] }]), /affects\[0\]\.ref is missing/],
+    ['no id', cdx([{ ...CDX_OK, id: undefined }]), ['vulnerabilities[0].id']],
+    ['no affects', cdx([{ ...CDX_OK, affects: [] }]), ['vulnerabilities[0].affects']],
+    ['affects without ref', cdx([{ ...CDX_OK, affects: [{}] }]), ['vulnerabilities[0].affects[0].ref']],
     [
       'bad version entry',
       cdx([{ ...CDX_OK, affects: [{ ref: 'x', versions: [{ status: 'affected' }] }] }]),
-      /versions\[0\] has neither version nor range/,
+      ['vulnerabilities[0].affects[0].versions[0]', 'version', 'range'],
     ],
     [
       'bad lastUpdated',
       cdx([{ ...CDX_OK, analysis: { state: 'in_triage', lastUpdated: 'soon' } }]),
-      /analysis\.lastUpdated "soon"/,
+      ['vulnerabilities[0].analysis.lastUpdated', '"soon"'],
     ],
-    ['bad references', cdx([{ ...CDX_OK, references: [{ source: {} }] }]), /references\[0\]\.id is missing/],
-  ])('%s → VEX_INVALID', (_name, text, message) => {
-    expect(() => parseVex(text, 'bad.cdx.json')).toThrow(
-      expect.objectContaining({ code: 'VEX_INVALID', message: expect.stringMatching(message) }),
-    );
+    ['bad references', cdx([{ ...CDX_OK, references: [{ source: {} }] }]), ['vulnerabilities[0].references[0].id']],
+  ])('%s → VEX_INVALID naming the document and the field', (_name, text, fields) => {
+    expect(() => parseVex(text, 'bad.cdx.json')).toThrowCode('VEX_INVALID', ['"bad.cdx.json"', ...fields]);
   });
 });

@@ -240,7 +240,7 @@ describe('an index that cannot be trusted is refused', () => {
     const file = AdvisoryIndexFile.open(p);
     try {
       const all = LANG.flatMap(([e]) => NAMES.map((name) => ({ ecosystem: e.toLowerCase(), name }))).concat(['debian', 'alpine', 'ubuntu'].flatMap((ecosystem) => NAMES.map((name) => ({ ecosystem, name }))));
-      await expect(file.osvRecords(all)).rejects.toThrow(/CRC-32/);
+      await expect(file.osvRecords(all)).rejects.toThrow(expect.objectContaining({ reason: 'corrupt' }) as Error);
     } finally {
       file.close();
     }

@@ -173,8 +173,7 @@ describe('scan config --pss-version', () => {
   it('refuses what is not v1.NN or latest, with exit 2', () => {
     for (const bad of ['1.37', 'v2.0', 'v1.037', 'Latest']) {
       const r = run('--pss-version', bad);
-      expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(/Invalid Pod Security Standards version/);
+      expect(r).toFailWith('USAGE', { naming: `"${bad}"` });
     }
   });
 });

@@ -49,7 +49,7 @@ describe('registry and evaluator', () => {
     expect(tryParsePssVersion('v1.25')).toEqual({ major: 1, minor: 25 });
     expect(tryParsePssVersion('v1.0')).toEqual({ major: 1, minor: 0 });
     for (const bad of ['1.25', 'v2.1', 'v1.025', 'v1.', 'Latest', '']) expect(tryParsePssVersion(bad)).toBeUndefined();
-    expect(() => parsePssVersion('v1')).toThrow(/Invalid Pod Security Standards version/);
+    expect(() => parsePssVersion('v1')).toThrowCode('USAGE', '"v1"');
   });
 
   it('privileged checks nothing; baseline and restricted sets per version (with overrides)', () => {
