@@ -6,32 +6,20 @@
  * Exit status: lint 0 (warnings only) or 2 (errors); test 0 when everything would be admitted,
  * 1 when anything would be denied, 2 for usage, manifest or policy errors; explain as test.
  */
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { combineEvidence, metadataEvidence, registryEvidence } from '../admission/evidence/index.js';
+import { combineEvidence } from '../admission/evidence/index.js';
 import { loadManifests, type ManifestObject } from '../checks/k8s/load.js';
 import { PortcullisError } from '../core/errors.js';
 import { cachedEvidence, evaluate, formatDiagnostic, hasErrors, lintPolicyFiles, loadPolicies, offlineEvidence, type EvidenceProvider, type PolicySet } from '../policy/index.js';
 import { podOf } from '../policy/images.js';
 import { renderDecisionExplain, renderPolicyJson, renderPolicySarif, renderPolicyTable, type PolicyTestReport, type TestedObject } from '../report/policy.js';
 import { writeOutput } from './output.js';
-import { collect, registryClientFor } from './signing-options.js';
+import { addEvidenceOptions, evidenceSources, type EvidenceFlags } from './evidence-options.js';
+import { collect } from './signing-options.js';
 import { TOOL_VERSION } from './version.js';
 
 /** Exit status when something would be denied. */
 export const POLICY_DENIED_EXIT = 1;
-
-interface EvidenceFlags {
-  registry?: boolean;
-  authfile?: string;
-  insecure?: boolean;
-  metadata?: string;
-  metadataProject?: string;
-  metadataToken?: string;
-  metadataCa?: string;
-  metadataFingerprint?: string;
-  metadataInsecure?: boolean;
-}
 
 interface TestFlags extends EvidenceFlags {
   policy: string[];
@@ -39,19 +27,6 @@ interface TestFlags extends EvidenceFlags {
   at?: string;
   format: string;
   output?: string;
-}
-
-function addEvidenceOptions(cmd: Command): Command {
-  return cmd
-    .option('--registry', "fetch digests, signatures and attestations from the images' registries (default: offline)")
-    .option('--authfile <file>', 'auth file with per-registry credentials (default: REGISTRY_AUTH_FILE, containers auth.json, ~/.docker/config.json)')
-    .option('--insecure', 'allow plain HTTP and unverified TLS for non-loopback registries')
-    .option('--metadata <url>', 'read vulnerability scans (occurrences) from this Portcullis/Grafeas metadata server')
-    .option('--metadata-project <project>', 'project of the occurrences (required with --metadata)')
-    .addOption(new Option('--metadata-token <token>', 'bearer token for --metadata').env('PORTCULLIS_TOKEN'))
-    .option('--metadata-ca <file>', 'PEM CA certificate (or the server certificate) to trust for --metadata')
-    .option('--metadata-fingerprint <sha256>', "pin the metadata server certificate's SHA-256 fingerprint")
-    .option('--metadata-insecure', 'accept any metadata server certificate (tests only)');
 }
 
 function addTestOptions(cmd: Command, formats: string[]): Command {
@@ -70,31 +45,10 @@ interface Evidence {
 }
 
 function evidenceFrom(flags: EvidenceFlags): Evidence {
-  if (!flags.metadata && (flags.metadataProject || flags.metadataCa || flags.metadataFingerprint || flags.metadataInsecure)) throw new PortcullisError({ code: 'USAGE', message: 'The --metadata-* options need --metadata URL' });
-  if (flags.metadata && !flags.metadataProject) throw new PortcullisError({ code: 'USAGE', message: '--metadata needs --metadata-project PROJECT', hint: 'The project the scans were pushed to (scan --push-project).' });
-  if ([flags.metadataCa, flags.metadataFingerprint, flags.metadataInsecure].filter((v) => v !== undefined).length > 1) throw new PortcullisError({ code: 'USAGE', message: '--metadata-ca, --metadata-fingerprint and --metadata-insecure exclude each other' });
-  if (flags.metadata) {
-    try {
-      new URL(flags.metadata);
-    } catch (err) {
-      throw new PortcullisError({ code: 'USAGE', message: `Invalid --metadata URL "${flags.metadata}"`, hint: 'e.g. https://metadata.example:8443', cause: err });
-    }
-  }
-  let ca: string | undefined;
-  if (flags.metadataCa) {
-    try {
-      ca = readFileSync(flags.metadataCa, 'utf8');
-    } catch (err) {
-      throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `Cannot read --metadata-ca "${flags.metadataCa}"`, cause: err });
-    }
-  }
-  // Only per-registry credentials (auth files): one --creds would be sent to every registry.
-  const registry = flags.registry ? registryEvidence({ clientFor: (host) => registryClientFor({ registry: host, repository: '' }, { ...(flags.authfile ? { authfile: flags.authfile } : {}), ...(flags.insecure ? { insecure: true } : {}) }) }) : undefined;
-  const metadata = flags.metadata
-    ? metadataEvidence({ url: flags.metadata, project: flags.metadataProject!, ...(flags.metadataToken ? { token: flags.metadataToken } : {}), tls: { ...(ca ? { ca } : {}), ...(flags.metadataFingerprint ? { fingerprint: flags.metadataFingerprint } : {}), ...(flags.metadataInsecure ? { insecure: true } : {}) } })
-    : undefined;
+  const src = evidenceSources(flags);
+  const { registry, metadata } = src;
   const provider = registry || metadata ? cachedEvidence(combineEvidence({ ...(registry ? { registry } : {}), ...(metadata ? { metadata } : {}) })) : offlineEvidence;
-  return { provider, close: async () => void (await Promise.all([registry?.close(), metadata?.close()])) };
+  return { provider, close: src.close };
 }
 
 function parseAt(at: string | undefined): Date {
