@@ -6,7 +6,10 @@
  * Exit status: lint 0 (warnings only) or 2 (errors); test 0 when everything would be admitted,
  * 1 when anything would be denied, 2 for usage, manifest or policy errors; explain as test.
  */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { recheck, tryParseRecheckState, type RecheckState } from '../admission/recheck.js';
+import { renderRecheckJson, renderRecheckTable } from '../report/recheck.js';
 import { combineEvidence } from '../admission/evidence/index.js';
 import { loadManifests, type ManifestObject } from '../checks/k8s/load.js';
 import { PortcullisError } from '../core/errors.js';
@@ -166,11 +169,60 @@ function explainCommand(): Command {
   return cmd;
 }
 
+function readState(file: string | undefined): RecheckState | undefined {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PortcullisError({ code: 'FILE_UNREADABLE', message: `Cannot read --state "${file}"`, cause: err });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  const state = tryParseRecheckState(doc);
+  if (!state) throw new PortcullisError({ code: 'FILE_UNREADABLE', message: `--state "${file}" is not a policy recheck state file`, hint: 'Pass the file an earlier `policy recheck --state` wrote, or a new path.' });
+  return state;
+}
+
+function recheckCommand(): Command {
+  const cmd = new Command('recheck')
+    .description('Re-evaluate what runs (e.g. `kubectl get pods -A -o json`) against today\'s evidence: what would now be denied and why, and what changed since the last run')
+    .requiredOption('--workloads <file|dir>', 'running workloads: a List dump or manifests (repeatable)', collect)
+    .option('--state <file>', 'compare with the state this file holds and write the new state to it');
+  addTestOptions(cmd, ['table', 'json']).action(async (flags: TestFlags & { workloads: string[]; state?: string }) => {
+    const now = parseAt(flags.at);
+    const set = await loadSet(flags, now);
+    const previous = readState(flags.state);
+    const objects = await loadObjects(flags.workloads);
+    const ev = evidenceFrom(flags);
+    let result;
+    try {
+      result = await recheck(set, objects.map((o) => ({ value: o.value, source: `${o.file}:${o.locate([]).line}`, namespace: o.namespace ?? flags.namespace })), ev.provider, { now, ...(previous ? { previous } : {}) });
+    } finally {
+      await ev.close();
+    }
+    const meta = { toolVersion: TOOL_VERSION, policies: policyIds(set), ...(previous ? { previousAt: previous.checkedAt } : {}) };
+    await writeOutput(flags.format === 'json' ? renderRecheckJson(result, meta) : renderRecheckTable(result, meta), flags.output);
+    if (flags.state) {
+      writeFileSync(`${flags.state}.tmp`, JSON.stringify(result.state, null, 2) + '\n');
+      renameSync(`${flags.state}.tmp`, flags.state);
+    }
+    if (result.objects.some((o) => !o.allowed)) process.exitCode = POLICY_DENIED_EXIT;
+  });
+  return cmd;
+}
+
 export function policyCommand(): Command {
   return new Command('policy')
     .description('Admission policies: lint them, test manifests against them, explain a decision')
     .addCommand(lintCommand())
     .addCommand(testCommand())
     .addCommand(explainCommand())
+    .addCommand(recheckCommand())
     .addHelpText('after', `\nExit status: 0 admitted (lint: no errors), ${POLICY_DENIED_EXIT} something would be denied, 2 usage, manifest or policy error.`);
 }
