@@ -35,26 +35,38 @@ function refuse(c: Context, http: number, code: string, message: string, hint?: 
   return c.json({ error: { code: http, reason: code, message, ...(hint ? { hint } : {}) } }, http as 400);
 }
 
-/** Reads the body up to the limit (a declared or streamed overflow stops reading). */
+/**
+ * Reads the body up to the limit. Past it, the rest is read and dropped up to twice the limit, so
+ * the client (which is still sending) gets the 413 instead of a reset; beyond that the connection
+ * is closed.
+ */
 async function readBody(c: Context, max: number): Promise<Uint8Array | 'too-large'> {
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (declared > max) return 'too-large';
   const body = c.req.raw.body;
   if (!body) return new Uint8Array();
+  const declared = Number(c.req.header('content-length') ?? NaN);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel();
-      return 'too-large';
+  let over = declared > max;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) over = true;
+      if (over) {
+        if (total > 2 * max || declared > 2 * max) {
+          await reader.cancel();
+          break;
+        }
+        continue;
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch {
+    over = true;
   }
-  return Buffer.concat(chunks);
+  return over ? 'too-large' : Buffer.concat(chunks);
 }
 
 export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
