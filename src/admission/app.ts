@@ -44,6 +44,11 @@ async function readBody(c: Context, max: number): Promise<Uint8Array | 'too-larg
   const body = c.req.raw.body;
   if (!body) return new Uint8Array();
   const declared = Number(c.req.header('content-length') ?? NaN);
+  // The common case (the API server declares the length): one read of the whole body.
+  if (declared <= max) {
+    const whole = new Uint8Array(await c.req.arrayBuffer());
+    return whole.byteLength > max ? 'too-large' : whole;
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = body.getReader();
