@@ -32,6 +32,7 @@ const LOADERS: [readonly string[], Loader][] = [
   }],
   [['copy'], async () => [(await import('./copy.js')).copyCommand()]],
   [['policy'], async () => [(await import('./policy.js')).policyCommand()]],
+  [['admission'], async () => [(await import('./admission.js')).admissionCommand()]],
 ];
 
 /** The program with every command, or only the one `argv` names (the common case). */

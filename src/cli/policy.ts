@@ -6,32 +6,23 @@
  * Exit status: lint 0 (warnings only) or 2 (errors); test 0 when everything would be admitted,
  * 1 when anything would be denied, 2 for usage, manifest or policy errors; explain as test.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { combineEvidence, metadataEvidence, registryEvidence } from '../admission/evidence/index.js';
+import { recheck, tryParseRecheckState, type RecheckState } from '../admission/recheck.js';
+import { renderRecheckJson, renderRecheckTable } from '../report/recheck.js';
+import { combineEvidence } from '../admission/evidence/index.js';
 import { loadManifests, type ManifestObject } from '../checks/k8s/load.js';
 import { PortcullisError } from '../core/errors.js';
 import { cachedEvidence, evaluate, formatDiagnostic, hasErrors, lintPolicyFiles, loadPolicies, offlineEvidence, type EvidenceProvider, type PolicySet } from '../policy/index.js';
 import { podOf } from '../policy/images.js';
 import { renderDecisionExplain, renderPolicyJson, renderPolicySarif, renderPolicyTable, type PolicyTestReport, type TestedObject } from '../report/policy.js';
 import { writeOutput } from './output.js';
-import { collect, registryClientFor } from './signing-options.js';
+import { addEvidenceOptions, evidenceSources, type EvidenceFlags } from './evidence-options.js';
+import { collect } from './signing-options.js';
 import { TOOL_VERSION } from './version.js';
 
 /** Exit status when something would be denied. */
 export const POLICY_DENIED_EXIT = 1;
-
-interface EvidenceFlags {
-  registry?: boolean;
-  authfile?: string;
-  insecure?: boolean;
-  metadata?: string;
-  metadataProject?: string;
-  metadataToken?: string;
-  metadataCa?: string;
-  metadataFingerprint?: string;
-  metadataInsecure?: boolean;
-}
 
 interface TestFlags extends EvidenceFlags {
   policy: string[];
@@ -39,19 +30,6 @@ interface TestFlags extends EvidenceFlags {
   at?: string;
   format: string;
   output?: string;
-}
-
-function addEvidenceOptions(cmd: Command): Command {
-  return cmd
-    .option('--registry', "fetch digests, signatures and attestations from the images' registries (default: offline)")
-    .option('--authfile <file>', 'auth file with per-registry credentials (default: REGISTRY_AUTH_FILE, containers auth.json, ~/.docker/config.json)')
-    .option('--insecure', 'allow plain HTTP and unverified TLS for non-loopback registries')
-    .option('--metadata <url>', 'read vulnerability scans (occurrences) from this Portcullis/Grafeas metadata server')
-    .option('--metadata-project <project>', 'project of the occurrences (required with --metadata)')
-    .addOption(new Option('--metadata-token <token>', 'bearer token for --metadata').env('PORTCULLIS_TOKEN'))
-    .option('--metadata-ca <file>', 'PEM CA certificate (or the server certificate) to trust for --metadata')
-    .option('--metadata-fingerprint <sha256>', "pin the metadata server certificate's SHA-256 fingerprint")
-    .option('--metadata-insecure', 'accept any metadata server certificate (tests only)');
 }
 
 function addTestOptions(cmd: Command, formats: string[]): Command {
@@ -70,31 +48,10 @@ interface Evidence {
 }
 
 function evidenceFrom(flags: EvidenceFlags): Evidence {
-  if (!flags.metadata && (flags.metadataProject || flags.metadataCa || flags.metadataFingerprint || flags.metadataInsecure)) throw new PortcullisError({ code: 'USAGE', message: 'The --metadata-* options need --metadata URL' });
-  if (flags.metadata && !flags.metadataProject) throw new PortcullisError({ code: 'USAGE', message: '--metadata needs --metadata-project PROJECT', hint: 'The project the scans were pushed to (scan --push-project).' });
-  if ([flags.metadataCa, flags.metadataFingerprint, flags.metadataInsecure].filter((v) => v !== undefined).length > 1) throw new PortcullisError({ code: 'USAGE', message: '--metadata-ca, --metadata-fingerprint and --metadata-insecure exclude each other' });
-  if (flags.metadata) {
-    try {
-      new URL(flags.metadata);
-    } catch (err) {
-      throw new PortcullisError({ code: 'USAGE', message: `Invalid --metadata URL "${flags.metadata}"`, hint: 'e.g. https://metadata.example:8443', cause: err });
-    }
-  }
-  let ca: string | undefined;
-  if (flags.metadataCa) {
-    try {
-      ca = readFileSync(flags.metadataCa, 'utf8');
-    } catch (err) {
-      throw new PortcullisError({ code: 'FILE_NOT_FOUND', message: `Cannot read --metadata-ca "${flags.metadataCa}"`, cause: err });
-    }
-  }
-  // Only per-registry credentials (auth files): one --creds would be sent to every registry.
-  const registry = flags.registry ? registryEvidence({ clientFor: (host) => registryClientFor({ registry: host, repository: '' }, { ...(flags.authfile ? { authfile: flags.authfile } : {}), ...(flags.insecure ? { insecure: true } : {}) }) }) : undefined;
-  const metadata = flags.metadata
-    ? metadataEvidence({ url: flags.metadata, project: flags.metadataProject!, ...(flags.metadataToken ? { token: flags.metadataToken } : {}), tls: { ...(ca ? { ca } : {}), ...(flags.metadataFingerprint ? { fingerprint: flags.metadataFingerprint } : {}), ...(flags.metadataInsecure ? { insecure: true } : {}) } })
-    : undefined;
+  const src = evidenceSources(flags);
+  const { registry, metadata } = src;
   const provider = registry || metadata ? cachedEvidence(combineEvidence({ ...(registry ? { registry } : {}), ...(metadata ? { metadata } : {}) })) : offlineEvidence;
-  return { provider, close: async () => void (await Promise.all([registry?.close(), metadata?.close()])) };
+  return { provider, close: src.close };
 }
 
 function parseAt(at: string | undefined): Date {
@@ -212,11 +169,60 @@ function explainCommand(): Command {
   return cmd;
 }
 
+function readState(file: string | undefined): RecheckState | undefined {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PortcullisError({ code: 'FILE_UNREADABLE', message: `Cannot read --state "${file}"`, cause: err });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  const state = tryParseRecheckState(doc);
+  if (!state) throw new PortcullisError({ code: 'FILE_UNREADABLE', message: `--state "${file}" is not a policy recheck state file`, hint: 'Pass the file an earlier `policy recheck --state` wrote, or a new path.' });
+  return state;
+}
+
+function recheckCommand(): Command {
+  const cmd = new Command('recheck')
+    .description('Re-evaluate what runs (e.g. `kubectl get pods -A -o json`) against today\'s evidence: what would now be denied and why, and what changed since the last run')
+    .requiredOption('--workloads <file|dir>', 'running workloads: a List dump or manifests (repeatable)', collect)
+    .option('--state <file>', 'compare with the state this file holds and write the new state to it');
+  addTestOptions(cmd, ['table', 'json']).action(async (flags: TestFlags & { workloads: string[]; state?: string }) => {
+    const now = parseAt(flags.at);
+    const set = await loadSet(flags, now);
+    const previous = readState(flags.state);
+    const objects = await loadObjects(flags.workloads);
+    const ev = evidenceFrom(flags);
+    let result;
+    try {
+      result = await recheck(set, objects.map((o) => ({ value: o.value, source: `${o.file}:${o.locate([]).line}`, namespace: o.namespace ?? flags.namespace })), ev.provider, { now, ...(previous ? { previous } : {}) });
+    } finally {
+      await ev.close();
+    }
+    const meta = { toolVersion: TOOL_VERSION, policies: policyIds(set), ...(previous ? { previousAt: previous.checkedAt } : {}) };
+    await writeOutput(flags.format === 'json' ? renderRecheckJson(result, meta) : renderRecheckTable(result, meta), flags.output);
+    if (flags.state) {
+      writeFileSync(`${flags.state}.tmp`, JSON.stringify(result.state, null, 2) + '\n');
+      renameSync(`${flags.state}.tmp`, flags.state);
+    }
+    if (result.objects.some((o) => !o.allowed)) process.exitCode = POLICY_DENIED_EXIT;
+  });
+  return cmd;
+}
+
 export function policyCommand(): Command {
   return new Command('policy')
     .description('Admission policies: lint them, test manifests against them, explain a decision')
     .addCommand(lintCommand())
     .addCommand(testCommand())
     .addCommand(explainCommand())
+    .addCommand(recheckCommand())
     .addHelpText('after', `\nExit status: 0 admitted (lint: no errors), ${POLICY_DENIED_EXIT} something would be denied, 2 usage, manifest or policy error.`);
 }

@@ -81,6 +81,8 @@ export const ERROR_CODES = [
   'PKCS11_ERROR',
   // policies (src/policy)
   'POLICY_INVALID',
+  // the admission webhook (src/admission): a request that is not an AdmissionReview v1
+  'ADMISSION_REVIEW_INVALID',
   // advisory data (db update, scan coverage)
   'DB_EMPTY',
   'DB_UPDATE_FAILED',
