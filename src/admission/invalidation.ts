@@ -6,9 +6,8 @@
  * inbound surface to authenticate, works with any Grafeas server, and a missed poll only delays —
  * the TTL still bounds how stale a cached result can be.
  */
-import { request, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { pushDispatcher } from '../scan/push-client.js';
+import { createHttpClient } from '../http/index.js';
 import type { MetadataEvidenceOptions } from './evidence/index.js';
 
 export interface InvalidationOptions {
@@ -37,7 +36,8 @@ const isRecord = (x: unknown): x is Json => typeof x === 'object' && x !== null 
 
 export function createInvalidationPoller(opts: InvalidationOptions): InvalidationPoller {
   const m = opts.metadata;
-  const dispatcher: Dispatcher = pushDispatcher(m.tls, m.timeoutMs ?? 10_000);
+  const timeout = m.timeoutMs ?? 10_000;
+  const http = createHttpClient({ tls: m.tls ?? {}, timeouts: { headersMs: timeout, bodyMs: timeout }, peer: 'the metadata server' });
   const now = opts.now ?? (() => new Date());
   let watermark = new Date(now().getTime() - (opts.lookBackMs ?? 60_000)).toISOString();
   let timer: NodeJS.Timeout | undefined;
@@ -53,9 +53,9 @@ export function createInvalidationPoller(opts: InvalidationOptions): Invalidatio
       u.searchParams.set('filter', `updateTime > ${JSON.stringify(watermark)} AND (kind = "VULNERABILITY" OR kind = "DISCOVERY")`);
       u.searchParams.set('pageSize', '1000');
       if (pageToken) u.searchParams.set('pageToken', pageToken);
-      const res = await request(u, { method: 'GET', dispatcher, headers: { accept: 'application/json', ...(m.token ? { authorization: `Bearer ${m.token}` } : {}) } });
-      const text = await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`the metadata server answered ${res.statusCode}: ${text.slice(0, 200)}`);
+      const res = await http.request(u, { method: 'GET', headers: { accept: 'application/json', ...(m.token ? { authorization: `Bearer ${m.token}` } : {}) } });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`the metadata server answered ${res.status}: ${text.slice(0, 200)}`);
       const doc: unknown = JSON.parse(text);
       if (!isRecord(doc)) break;
       for (const o of Array.isArray(doc.occurrences) ? doc.occurrences.filter(isRecord) : []) {
@@ -93,7 +93,7 @@ export function createInvalidationPoller(opts: InvalidationOptions): Invalidatio
       if (timer) clearTimeout(timer);
       timer = undefined;
       await inFlight?.catch(() => undefined);
-      await dispatcher.close();
+      await http.close();
     },
   };
 }

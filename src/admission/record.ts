@@ -13,10 +13,9 @@
  * failed) and are written one at a time; a failed write is logged and counted, never retried
  * into an unbounded backlog.
  */
-import { request, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { Decision } from '../core/decision.js';
-import { pushDispatcher } from '../scan/push-client.js';
+import { createHttpClient, type HttpClient } from '../http/index.js';
 import { uriOf } from '../scan/resource-uri.js';
 import type { MetadataEvidenceOptions } from './evidence/index.js';
 import { normaliseImage } from '../policy/index.js';
@@ -119,14 +118,14 @@ export function createRecorder(opts: RecorderOptions): DecisionRecorder {
   const queue: DecisionRecord[] = [];
   let running: Promise<void> | undefined;
   const meta = opts.metadata;
-  const dispatcher: Dispatcher | undefined = meta ? pushDispatcher(meta.tls, meta.timeoutMs ?? 10_000) : undefined;
+  const http: HttpClient | undefined = meta ? createHttpClient({ tls: meta.tls ?? {}, timeouts: { headersMs: meta.timeoutMs ?? 10_000, bodyMs: meta.timeoutMs ?? 10_000 }, peer: 'the metadata server' }) : undefined;
   let note: Promise<void> | undefined;
 
-  async function call(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+  async function call(method: 'GET' | 'POST' | 'PATCH', path: string, body: unknown): Promise<{ status: number; text: string }> {
     const base = new URL(meta!.url);
     const u = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
-    const res = await request(u, { method, dispatcher: dispatcher!, body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json', ...(meta!.token ? { authorization: `Bearer ${meta!.token}` } : {}) } });
-    return { status: res.statusCode, text: (await res.body.text()).slice(0, 500) };
+    const res = await http!.request(u, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json', ...(meta!.token ? { authorization: `Bearer ${meta!.token}` } : {}) } });
+    return { status: res.status, text: (await res.text()).slice(0, 500) };
   }
 
   function ensureNote(): Promise<void> {
@@ -194,7 +193,7 @@ export function createRecorder(opts: RecorderOptions): DecisionRecorder {
     },
     async close() {
       await this.flush();
-      await dispatcher?.close();
+      await http?.close();
     },
   };
 }
