@@ -79,6 +79,12 @@ export async function main(argv: string[]): Promise<number> {
 
 const isEntry = process.argv[1] !== undefined && /(?:cli\.js|main\.ts)$/.test(process.argv[1]);
 if (isEntry) {
+  // A reader that went away (`portcullis … | head`) ends the output, not the process with a stack.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      process.exitCode = 3;
+    });
   main(process.argv).then(
     (code) => {
       process.exitCode = code;
