@@ -264,7 +264,7 @@ describe('admission serve over HTTPS, as the API server calls it', () => {
     ['wrong kind', JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'Review', request: { uid: 'x' } }), 400, 'ADMISSION_REVIEW_INVALID'],
     ['missing uid', JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { kind: {} } }), 400, 'ADMISSION_REVIEW_INVALID'],
     ['huge body', Buffer.alloc(9 << 20, 0x20), 413, 'REQUEST_TOO_LARGE'],
-  ])('bad input (%s) is a %s with a code; the process lives on', async (_n, body, status, reason) => {
+  ])('bad input (%s) is refused with a code; the process lives on', async (_n, body, status, reason) => {
     const r = await post('/validate', body);
     expect(r.status).toBe(status);
     expect(r.json.error.reason).toBe(reason);

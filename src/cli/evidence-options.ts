@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import { metadataEvidence, registryEvidence, type MetadataEvidenceOptions, type MetadataEvidenceProvider, type RegistryEvidenceProvider } from '../admission/evidence/index.js';
 import { PortcullisError } from '../core/errors.js';
 import { registryClientFor } from './signing-options.js';
+import type { RetryPolicy } from '../http/index.js';
 
 export interface EvidenceFlags {
   registry?: boolean;
@@ -64,7 +65,10 @@ export function evidenceSources(flags: EvidenceFlags, opts: { timeoutMs?: number
     }
   }
   // Only per-registry credentials (auth files): one --creds would be sent to every registry.
-  const registry = flags.registry ? registryEvidence({ clientFor: (host) => registryClientFor({ registry: host, repository: '' }, { ...(flags.authfile ? { authfile: flags.authfile } : {}), ...(flags.insecure ? { insecure: true } : {}) }) }) : undefined;
+  // With a time budget (the webhook's deadline), retries of a registry that is down end within half
+  // of it, so the answer names the registry's error instead of running out of time.
+  const retry: RetryPolicy | undefined = opts.timeoutMs !== undefined ? { maxTotalMs: Math.floor(opts.timeoutMs / 2), maxAttempts: 3 } : undefined;
+  const registry = flags.registry ? registryEvidence({ clientFor: (host) => registryClientFor({ registry: host, repository: '' }, { ...(flags.authfile ? { authfile: flags.authfile } : {}), ...(flags.insecure ? { insecure: true } : {}) }, undefined, retry) }) : undefined;
   const metadataOptions: MetadataEvidenceOptions | undefined = flags.metadata
     ? {
         url: flags.metadata,

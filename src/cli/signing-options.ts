@@ -15,6 +15,7 @@ import { RegistryClient } from '../oci/registry/client.js';
 import { findCredentials, parseCreds, type Credentials } from '../oci/registry/credentials.js';
 import { TOOL_VERSION } from './version.js';
 import { Secret } from '../core/secret.js';
+import type { RetryPolicy } from '../http/index.js';
 
 export const PASSWORD_ENV = 'PORTCULLIS_PASSWORD';
 /** cosign's variable, read when PASSWORD_ENV is not set (so cosign users' scripts keep working). */
@@ -48,10 +49,10 @@ function explicitCredentials(flags: RegistryFlags, creds?: string): Credentials 
 }
 
 /** A registry client for a reference's registry, with credentials from flags or auth files. */
-export function registryClientFor(ref: DockerReference, flags: RegistryFlags, creds?: string): RegistryClient {
+export function registryClientFor(ref: DockerReference, flags: RegistryFlags, creds?: string, retry?: RetryPolicy): RegistryClient {
   const explicit = explicitCredentials(flags, creds);
   const credentials = findCredentials(ref.registry, { ...(explicit ? { explicit } : {}), ...(flags.authfile ? { authFile: flags.authfile } : {}) });
-  return new RegistryClient(ref.registry, { ...(credentials ? { credentials } : {}), ...(flags.insecure ? { insecure: true } : {}), userAgent: `portcullis/${TOOL_VERSION}` });
+  return new RegistryClient(ref.registry, { ...(credentials ? { credentials } : {}), ...(flags.insecure ? { insecure: true } : {}), userAgent: `portcullis/${TOOL_VERSION}`, ...(retry ? { retry } : {}) });
 }
 
 /** Parses an image argument that must be in a registry (`docker://` or a bare reference). */
