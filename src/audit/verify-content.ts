@@ -8,7 +8,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { AUDITED_COLLECTIONS, resourceNameOf, rowDigest, type AuditedCollection } from './content.js';
-import type { AuditProblem } from './log.js';
+import type { AuditProblem } from './problems.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
