@@ -1,8 +1,10 @@
 // Bundles the CLI into dist/ (cli.js + chunks). Native/wasm-heavy packages stay external.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { indexImportsPlugin } from './index-imports.mjs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
 
 // One entry (cli.js) and the manifest parse worker, with shared code split into chunks: each
 // command is imported on demand, so a run loads only its own modules and libraries.
@@ -21,5 +23,7 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
   define: { __PORTCULLIS_VERSION__: JSON.stringify(pkg.version) },
+  // Imports of a module's index.ts are bundled as imports of the defining files (see the plugin).
+  plugins: [indexImportsPlugin({ srcDir: join(import.meta.dirname, '..', 'src') })],
 });
 chmodSync('dist/cli.js', 0o755);

@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkBoundaries, findCycles, formatViolations, importsOf, listTsFiles, moduleOf, readSourceTree, type ModuleRules, type SourceFile } from './support/import-graph.js';
+import { checkBoundaries, findCycles, formatViolations, importsOf, listTsFiles, moduleOf, readSourceTree, type ImportKind, type ModuleRules, type SourceFile } from './support/import-graph.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -163,7 +163,7 @@ function documentedModules(md: string): { module: string; imports?: string[] }[]
 }
 
 // The checks on small trees: each rule fires on the import that breaks it, and only there.
-const file = (path: string, ...specifiers: [string, 'static' | 'type' | 'dynamic'?][]): SourceFile => ({
+const file = (path: string, ...specifiers: [string, ImportKind?][]): SourceFile => ({
   path,
   lines: 1,
   imports: specifiers.map(([s, kind]) => ({ ...importsOf(path, `import '${s}';`)[0]!, kind: kind ?? 'static' })),

@@ -13,8 +13,8 @@
  * on one PostgreSQL extend one chain. Reading or verifying the log links what is pending first.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
-import type { AuditEntry, AuditOutcome } from '../core/audit-entry.js';
+import type { Database } from '../store/index.js';
+import type { AuditEntry, AuditOutcome } from '../core/index.js';
 import { contentHash, contentHashSql, linkOf } from './content.js';
 import { GENESIS_HASH, hashEntry } from './hash.js';
 import { linkPending } from './linker.js';

@@ -8,12 +8,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { combineEvidence, metadataEvidence, registryEvidence } from '../admission/evidence/index.js';
-import { loadManifests, type ManifestObject } from '../checks/k8s/load.js';
-import { PortcullisError } from '../core/errors.js';
-import { cachedEvidence, evaluate, formatDiagnostic, hasErrors, lintPolicyFiles, loadPolicies, offlineEvidence, type EvidenceProvider, type PolicySet } from '../policy/index.js';
-import { podOf } from '../policy/images.js';
-import { renderDecisionExplain, renderPolicyJson, renderPolicySarif, renderPolicyTable, type PolicyTestReport, type TestedObject } from '../report/policy.js';
+import { combineEvidence, metadataEvidence, registryEvidence } from '../admission/index.js';
+import { loadManifests, type ManifestObject } from '../checks/index.js';
+import { PortcullisError } from '../core/index.js';
+import {
+  cachedEvidence,
+  evaluate,
+  formatDiagnostic,
+  hasErrors,
+  lintPolicyFiles,
+  loadPolicies,
+  offlineEvidence,
+  type EvidenceProvider,
+  type PolicySet,
+  podOf,
+} from '../policy/index.js';
+import { renderDecisionExplain, renderPolicyJson, renderPolicySarif, renderPolicyTable, type PolicyTestReport, type TestedObject } from '../report/index.js';
 import { writeOutput } from './output.js';
 import { collect, registryClientFor } from './signing-options.js';
 import { TOOL_VERSION } from './version.js';

@@ -3,7 +3,7 @@
  * TTY and never with --quiet.
  */
 import cliProgress from 'cli-progress';
-import type { ProgressEvent, ProgressListener } from '../scan/progress.js';
+import type { ProgressEvent, ProgressListener } from '../scan/index.js';
 
 export interface ProgressRenderer {
   listener: ProgressListener;

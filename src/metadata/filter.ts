@@ -19,7 +19,7 @@
  * match. Anything else (functions, unknown fields, ordering on enums) is refused with
  * FILTER_INVALID (google.rpc INVALID_ARGUMENT), never silently ignored.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { snakeToCamel } from './proto-json.js';
 import { unstorableReason } from './storable.js';
 

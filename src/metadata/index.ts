@@ -7,3 +7,6 @@ export { NOTE_FILTER_FIELDS, OCCURRENCE_FILTER_FIELDS } from './filter-fields.js
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-token.js';
 export { normalizeKeys, parseNoteInput, parseOccurrenceInput, type ProtoObject } from './proto-json.js';
 export * from './service.js';
+export { NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from './kinds.js';
+export { isValidId } from './names.js';
+export { checkJson, checkStorable } from './storable.js';

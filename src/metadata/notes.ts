@@ -1,7 +1,7 @@
 /** The Grafeas note operations on the store (create, batchCreate, get, list, update, delete). */
 import { sql, type SqlBool, type Transaction } from 'kysely';
-import { PortcullisError } from '../core/errors.js';
-import type { Database } from '../store/schema.js';
+import { PortcullisError } from '../core/index.js';
+import type { Database } from '../store/index.js';
 import { parseFilter } from './filter.js';
 import { NOTE_FILTER_FIELDS } from './filter-fields.js';
 import { filterToSql } from './filter-sql.js';

@@ -1,9 +1,8 @@
 /** The Grafeas occurrence operations on the store (create, batchCreate, get, list, update, delete, the note of an occurrence). */
-import type { AuditEntry } from '../core/audit-entry.js';
+import { type AuditEntry, PortcullisError } from '../core/index.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type SqlBool, type Transaction } from 'kysely';
-import { PortcullisError } from '../core/errors.js';
-import type { Database, MetadataOccurrenceTable } from '../store/schema.js';
+import type { Database, MetadataOccurrenceTable } from '../store/index.js';
 import { parseFilter } from './filter.js';
 import { OCCURRENCE_FILTER_FIELDS } from './filter-fields.js';
 import { filterToSql } from './filter-sql.js';

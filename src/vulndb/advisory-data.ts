@@ -2,7 +2,7 @@
  * The seam between a scan and the advisory data (`AdvisoryData`): the queries a scan asks, with
  * two implementations, SQL on the store (store-data.ts) and the advisory index file (`index-file/`).
  */
-import type { FixState } from '../core/vulnerability.js';
+import type { FixState } from '../core/index.js';
 import type { SourceTimes } from './freshness.js';
 import type { OsvRecord } from './osv.js';
 import type { OsAdvisory } from './types.js';

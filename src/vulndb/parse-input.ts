@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { isGzip } from './export.js';
 import { parseOsv, type OsvRecord } from './osv.js';
 import { parseAlpineSecdb } from './sources/alpine-secdb.js';

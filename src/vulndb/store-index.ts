@@ -4,9 +4,8 @@
  * file (`index-file/`). Both return the same rows in the same order, so a scan's findings do not
  * depend on which one answered.
  */
-import { ecosystemKey, isOsPackageType, osvEcosystemOfType } from '../core/package-types.js';
-import type { CatalogResult } from '../core/types.js';
-import type { Store } from '../store/store.js';
+import { ecosystemKey, isOsPackageType, osvEcosystemOfType, type CatalogResult } from '../core/index.js';
+import type { Store } from '../store/index.js';
 import { MemoryIndex, osvEcosystemOf } from './match.js';
 import { normalisePackageName } from './osv.js';
 import type { AdvisoryData, PackageKey } from './advisory-data.js';
