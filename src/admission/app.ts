@@ -13,7 +13,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
-import { isPortcullisError } from '../core/errors.js';
+import { isPortcullisError } from '../core/index.js';
 import type { AdmissionMetrics } from './metrics.js';
 import { reviewOf, type Endpoint } from './response.js';
 import { DEFAULT_MAX_REVIEW_BYTES, parseAdmissionReview } from './review.js';

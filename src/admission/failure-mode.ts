@@ -4,7 +4,7 @@
  * fail closed, loudly), `open` admits with a warning and an audit annotation. Set once, and per
  * namespace (`team-*=open`), first match wins. The reason is always in the answer.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export const FAILURE_MODES = ['closed', 'open'] as const;
 export type FailureMode = (typeof FAILURE_MODES)[number];

@@ -16,3 +16,4 @@ export { startWebhook, tlsFilesOf, TLS_CERT_FILE, TLS_KEY_FILE, type RunningWebh
 export { generateWebhookCertificates, serviceDnsNames, type WebhookCertificates } from './certs.js';
 export { renderManifests, webhookObjects, WEBHOOK_NAME, WEBHOOK_PORT, type ManifestOptions } from './manifests.js';
 export { changesBetween, pinRunningImages, recheck, RECHECK_CHANGES, tryParseRecheckState, type RecheckChange, type RecheckedObject, type RecheckResult, type RecheckState } from './recheck.js';
+export * from './evidence/index.js';

@@ -5,7 +5,7 @@
  * the verdict is about what is running, not what a tag points at today. The result says what
  * would now be denied and why, and — against the state of the previous run — what changed.
  */
-import type { Decision, RuleResult } from '../core/decision.js';
+import type { Decision, RuleResult } from '../core/index.js';
 import { evaluate, type EvidenceProvider, type PolicySet } from '../policy/index.js';
 
 export interface RecheckInput {

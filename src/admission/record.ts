@@ -14,9 +14,9 @@
  * into an unbounded backlog.
  */
 import type { Logger } from 'pino';
-import type { Decision } from '../core/decision.js';
+import type { Decision } from '../core/index.js';
 import { createHttpClient, type HttpClient } from '../http/index.js';
-import { uriOf } from '../scan/resource-uri.js';
+import { uriOf } from '../scan/index.js';
 import type { MetadataEvidenceOptions } from './evidence/index.js';
 import { normaliseImage } from '../policy/index.js';
 import type { AdmissionRequest } from './review.js';

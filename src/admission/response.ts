@@ -13,7 +13,7 @@
  *
  * https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#response
  */
-import type { Decision, JsonPatchOperation, RuleResult } from '../core/decision.js';
+import type { Decision, JsonPatchOperation, RuleResult } from '../core/index.js';
 import { AUDIT_ANNOTATION_KEY, denialMessage, shortWarning } from '../policy/index.js';
 import { ADMISSION_API_VERSION, ADMISSION_KIND } from './review.js';
 

@@ -8,7 +8,7 @@
  * https://kubernetes.io/docs/reference/config-api/apiserver-admission.v1/
  */
 import { z } from 'zod';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 export const ADMISSION_KIND = 'AdmissionReview';

@@ -11,7 +11,7 @@
  * gets no warnings and no record: its controller was warned and recorded.
  */
 import type { Logger } from 'pino';
-import type { Decision, JsonPatchOperation } from '../core/decision.js';
+import type { Decision, JsonPatchOperation } from '../core/index.js';
 import { evaluate, type EvidenceProvider, type PolicySet } from '../policy/index.js';
 import { failureModeFor, type FailureModes } from './failure-mode.js';
 import type { AdmissionMetrics } from './metrics.js';

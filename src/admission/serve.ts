@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import type { WebhookApp } from './app.js';
 
 export const TLS_CERT_FILE = 'tls.crt';

@@ -14,12 +14,19 @@
  * `application/vnd.oci.image.config.v1+json`. Adding a signature rewrites the manifest with one
  * more layer; existing layers are kept byte for byte (except those `attest --replace` drops).
  */
-import { PortcullisError } from '../core/errors.js';
-import { digestOf } from '../oci/digest.js';
-import { parseManifestOrIndex, type Descriptor, type ImageManifest } from '../oci/manifest.js';
-import { MEDIA_TYPES } from '../oci/media-types.js';
-import type { RegistryClient } from '../oci/registry/client.js';
-import { blobExists, pushBlob, pushManifest, tryGetManifest } from '../oci/registry/push.js';
+import { PortcullisError } from '../core/index.js';
+import {
+  digestOf,
+  parseManifestOrIndex,
+  type Descriptor,
+  type ImageManifest,
+  MEDIA_TYPES,
+  type RegistryClient,
+  blobExists,
+  pushBlob,
+  pushManifest,
+  tryGetManifest,
+} from '../oci/index.js';
 
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 export const PREDICATE_TYPE_ANNOTATION = 'predicateType';

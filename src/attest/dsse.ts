@@ -7,7 +7,7 @@
  * LEN is the byte length in ASCII decimal. Verifiers accept standard and URL-safe base64.
  */
 import type { KeyObject } from 'node:crypto';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { verifySignature, type Signer } from './signer.js';
 
 export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';

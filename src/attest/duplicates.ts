@@ -8,9 +8,13 @@
  * stored attestations of the same predicate type (whoever signed them), in both layouts.
  */
 import type { KeyObject } from 'node:crypto';
-import type { Descriptor } from '../oci/manifest.js';
-import type { RegistryClient } from '../oci/registry/client.js';
-import { deleteManifest, getReferrers, removeFromReferrersTagIndex } from '../oci/registry/push.js';
+import {
+  type Descriptor,
+  type RegistryClient,
+  deleteManifest,
+  getReferrers,
+  removeFromReferrersTagIndex,
+} from '../oci/index.js';
 import { MAX_COSIGN_LAYER_BYTES, PREDICATE_TYPE_ANNOTATION, SIGNATURE_ANNOTATION } from './cosign-storage.js';
 import { envelopeBody, parseEnvelope, verifyEnvelope, type DsseEnvelope } from './dsse.js';
 import { BUNDLE_PREDICATE_TYPE_ANNOTATION, readBundleReferrers } from './referrers.js';

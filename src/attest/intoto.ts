@@ -4,7 +4,7 @@
  * most are embedded as JSON; `spdx` is embedded as a string (use `spdxjson` for JSON), and
  * `custom` wraps the file as `{"Data": "<text>", "Timestamp": "<RFC 3339>"}`.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 /** What cosign writes; accepted when reading. */

@@ -17,8 +17,7 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scrypt, type KeyObject } from 'node:crypto';
 import nacl from 'tweetnacl';
-import { PortcullisError } from '../core/errors.js';
-import type { Secret } from '../core/secret.js';
+import { PortcullisError, type Secret } from '../core/index.js';
 
 export const ENCRYPTED_KEY_LABEL = 'ENCRYPTED SIGSTORE PRIVATE KEY';
 const LEGACY_ENCRYPTED_KEY_LABEL = 'ENCRYPTED COSIGN PRIVATE KEY';

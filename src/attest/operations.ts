@@ -5,8 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import type { RegistryClient } from '../oci/registry/client.js';
-import type { DockerReference } from '../oci/reference.js';
+import { type RegistryClient, type DockerReference, digestOf, getReferrers } from '../oci/index.js';
 import { appendCosignLayer, PREDICATE_TYPE_ANNOTATION, readCosignImage, SIGNATURE_ANNOTATION, type AppendResult } from './cosign-storage.js';
 import { DSSE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope, type DsseEnvelope } from './dsse.js';
 import { buildStatement, predicateValue, type PredicateKind, type Statement } from './intoto.js';
@@ -14,8 +13,6 @@ import type { Signer } from './signer.js';
 import { buildSimpleSigningPayload, SIMPLE_SIGNING_MEDIA_TYPE } from './simple-signing.js';
 import { pushBundleReferrer, readBundleReferrers, type ReferrerPushResult } from './referrers.js';
 import { findDuplicateReferrer, replaceReferrers, sameAttestationLayer, samePredicateType, sameSignatureLayer } from './duplicates.js';
-import { digestOf } from '../oci/digest.js';
-import { getReferrers } from '../oci/registry/push.js';
 import { buildDsseKeyBundle } from './sigstore/bundle.js';
 import { emptyTrustedRoot } from './sigstore/trusted-root.js';
 import type { IdentityPolicy } from './sigstore/verify-bundle.js';

@@ -11,7 +11,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { SIGNATURE_ALGORITHM, type Signer } from './signer.js';
 
 export interface Pkcs11Uri {

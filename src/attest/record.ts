@@ -16,9 +16,8 @@
  * `scan --push` (pinned fingerprint, CA file or insecure); requests go through src/http and its
  * one retry policy.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError, type Secret } from '../core/index.js';
 import { createHttpClient, HttpNetworkError, type HttpClient, type TlsSettings } from '../http/index.js';
-import type { Secret } from '../core/secret.js';
 
 export const SIGNATURES_NOTE_ID = 'portcullis-signatures';
 export const ATTESTATIONS_NOTE_ID = 'portcullis-attestations';

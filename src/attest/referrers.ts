@@ -13,12 +13,18 @@
  * `OCI-Subject`); for the others (e.g. distribution 2.8) we maintain the `sha256-<hex>` referrers
  * index tag, as distribution-spec 1.1 prescribes for clients.
  */
-import { PortcullisError } from '../core/errors.js';
-import { digestOf } from '../oci/digest.js';
-import type { Descriptor } from '../oci/manifest.js';
-import { MEDIA_TYPES } from '../oci/media-types.js';
-import type { RegistryClient } from '../oci/registry/client.js';
-import { addToReferrersTagIndex, getReferrers, pushBlob, pushSubjectManifest, referrersTag } from '../oci/registry/push.js';
+import { PortcullisError } from '../core/index.js';
+import {
+  digestOf,
+  type Descriptor,
+  MEDIA_TYPES,
+  type RegistryClient,
+  addToReferrersTagIndex,
+  getReferrers,
+  pushBlob,
+  pushSubjectManifest,
+  referrersTag,
+} from '../oci/index.js';
 import { BUNDLE_V03_MEDIA_TYPE, MAX_BUNDLE_BYTES } from './sigstore/bundle.js';
 
 export const EMPTY_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';

@@ -11,9 +11,8 @@
  * member names case-insensitively (as Go's encoding/json does), refuse names that repeat under
  * case folding, and refuse unknown members of `critical` and of its objects.
  */
-import { PortcullisError } from '../core/errors.js';
-import { isDigest } from '../oci/manifest.js';
-import { isRecord } from '../core/is-record.js';
+import { PortcullisError, isRecord } from '../core/index.js';
+import { isDigest } from '../oci/index.js';
 
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const COSIGN_SIGNATURE_TYPE = 'cosign container image signature';

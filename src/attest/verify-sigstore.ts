@@ -16,7 +16,7 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../core/index.js';
 import { CERTIFICATE_ANNOTATION, CHAIN_ANNOTATION, BUNDLE_ANNOTATION, SIGNATURE_ANNOTATION, type CosignLayer } from './cosign-storage.js';
 import type { ReferrerBundle } from './referrers.js';
 import { BUNDLE_V01_MEDIA_TYPE, parseBundle } from './sigstore/bundle.js';

@@ -14,8 +14,7 @@
  * SIGNATURE_DIGEST_MISMATCH and not as a missing signature.
  */
 import type { KeyObject } from 'node:crypto';
-import type { ErrorCode } from '../core/errors.js';
-import { PortcullisError } from '../core/errors.js';
+import { type ErrorCode, PortcullisError } from '../core/index.js';
 import { DSSE_MEDIA_TYPE, envelopeBody, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, verifyEnvelope } from './dsse.js';
 import { parseStatement, statementCoversDigest, type Statement } from './intoto.js';
 import { SIGNATURE_ANNOTATION, type CosignLayer } from './cosign-storage.js';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
-import type { AuditContentRef, AuditedCollectionName } from '../core/audit-entry.js';
+import type { AuditContentRef, AuditedCollectionName } from '../core/index.js';
 import { canonicalDigest } from './canonical.js';
 
 export interface AuditedCollection {

@@ -9,8 +9,7 @@
  * entries), so the newest link of a resource is its highest entry id.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { ADVISORY_LOCKS } from '../store/advisory-locks.js';
-import type { Database } from '../store/schema.js';
+import { ADVISORY_LOCKS, type Database } from '../store/index.js';
 import { GENESIS_HASH, hashEntry, type HashedFields } from './hash.js';
 
 const BATCH = 5000;

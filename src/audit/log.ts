@@ -13,11 +13,12 @@
  * on one PostgreSQL extend one chain. Reading or verifying the log links what is pending first.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
-import type { AuditEntry, AuditOutcome } from '../core/audit-entry.js';
+import type { Database } from '../store/index.js';
+import type { AuditEntry, AuditOutcome } from '../core/index.js';
 import { contentHash, contentHashSql, linkOf } from './content.js';
 import { GENESIS_HASH, hashEntry } from './hash.js';
 import { linkPending } from './linker.js';
+import type { AuditProblem } from './problems.js';
 import { verifyContent } from './verify-content.js';
 
 export interface AuditRecord extends Omit<AuditEntry, 'content'> {
@@ -151,33 +152,7 @@ export async function* readAudit(db: Db, opts: { since?: number; pageSize?: numb
   for await (const r of pages(db, opts.since ?? 0, opts.pageSize ?? 5000, false)) yield toRecord(r);
 }
 
-export type AuditProblemKind =
-  | 'altered'
-  | 'missing'
-  | 'inserted'
-  | 'broken-link'
-  | 'truncated'
-  | 'head-mismatch'
-  | 'anchor-mismatch'
-  /** A row's content differs from the digest its newest audit entry binds. */
-  | 'content-altered'
-  /** A row exists that no audit entry wrote. */
-  | 'content-unaudited'
-  /** A row the chain says exists is gone. */
-  | 'content-deleted'
-  /** A row the chain says was deleted exists again. */
-  | 'content-reappeared';
-
-export interface AuditProblem {
-  kind: AuditProblemKind;
-  /** The entry number the problem is at (for content problems: the newest entry of the resource, 0 if none). */
-  n: number;
-  message: string;
-  /** Content problems: the resource's name, the digest the chain holds and the one stored now. */
-  resource?: string;
-  expected?: string;
-  actual?: string;
-}
+export type { AuditProblem, AuditProblemKind } from './problems.js';
 
 export interface AuditVerifyResult {
   ok: boolean;

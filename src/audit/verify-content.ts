@@ -6,9 +6,9 @@
  * whose row is gone. Only links of entries in the chain (or pending, about to be linked) count.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database } from '../store/index.js';
 import { AUDITED_COLLECTIONS, resourceNameOf, rowDigest, type AuditedCollection } from './content.js';
-import type { AuditProblem } from './log.js';
+import type { AuditProblem } from './problems.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -2,13 +2,18 @@
  * Turns per-layer analyses into packages: merged view, surviving facts, assembly, ids.
  */
 import { createHash } from 'node:crypto';
-import { isPortcullisError } from '../core/errors.js';
-import type { LayerInfo, OsInfo, Package, Unknown } from '../core/types.js';
+import {
+  isPortcullisError,
+  type LayerInfo,
+  type OsInfo,
+  type Package,
+  type Unknown,
+  isOsPackageType,
+} from '../core/index.js';
 import type { LayerAnalysis } from './layer-analysis.js';
 import { detectOs, osCataloger, type OsFact } from './os/cataloger.js';
 import type { AssembleContext, Cataloger, Fact } from './types.js';
 import { MergedView } from './view.js';
-import { isOsPackageType } from '../core/package-types.js';
 
 export interface CatalogLayersOptions {
   layers: readonly LayerAnalysis[];

@@ -4,8 +4,7 @@
  * the file's bytes only), and finally assembles the facts that survive in the merged view of all
  * layers into packages.
  */
-import type { PackageType } from '../core/package-types.js';
-import type { LayerInfo, OsInfo } from '../core/types.js';
+import type { PackageType, LayerInfo, OsInfo } from '../core/index.js';
 
 export const CATALOGER_TAGS = ['os', 'language', 'image', 'directory', 'installed', 'declared'] as const;
 export type CatalogerTag = (typeof CATALOGER_TAGS)[number];

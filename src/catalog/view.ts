@@ -2,7 +2,7 @@
  * The merged filesystem view of a stack of layers: bottom-up, with whiteouts and opaque
  * directories applied, as the OCI image spec defines (image-spec layer.md, "Whiteouts").
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import type { LayerAnalysis } from './layer-analysis.js';
 import type { ViewEntry } from './types.js';
 

@@ -18,7 +18,7 @@ import { DOCKERFILE_RULES } from './dockerfile/rules.js';
 import { customFindings } from './custom/evaluate.js';
 import type { CustomRule } from './custom/load.js';
 import { IMAGE_RULES } from './image/rules.js';
-import type { ConfigFinding } from '../core/config-finding.js';
+import type { ConfigFinding } from '../core/index.js';
 
 export interface RuleSetContext {
   load: LoadResult;

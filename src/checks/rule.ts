@@ -4,7 +4,7 @@
  * function next to the definition; the evaluator that turns results into findings is written once
  * per input kind (`k8s/_finding.ts`, `dockerfile/`, `image/`).
  */
-import type { Severity } from '../core/severity.js';
+import type { Severity } from '../core/index.js';
 
 export interface RuleDef {
   /** Stable id `<rule set>/<kebab-name>`, e.g. `hardening/run-as-non-root`. */

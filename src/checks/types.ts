@@ -1,5 +1,5 @@
 /** Config-check results around the findings (`ConfigFinding` is shared vocabulary in `core/config-finding.ts`). */
-import type { ConfigFinding } from '../core/config-finding.js';
+import type { ConfigFinding } from '../core/index.js';
 
 /** An input the checks could not read, with the reason and where known the line. */
 export interface ConfigUnknown {

@@ -5,12 +5,17 @@
  * certificate fingerprint recorded there. Any other owner: STORE_LOCKED.
  */
 import type { Readable } from 'node:stream';
-import { PortcullisError, ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import { PortcullisError, ERROR_CODES, type ErrorCode } from '../core/index.js';
 import { createHttpClient, HttpNetworkError, type HttpResponse } from '../http/index.js';
-import type { AuditVerifyResult } from '../audit/log.js';
-import type { TokenInfo } from '../server/tokens.js';
-import { liveHolder, StoreLockedError, type LockHolder, type LockServerInfo } from '../store/lock.js';
-import type { Store } from '../store/store.js';
+import type { AuditVerifyResult } from '../audit/index.js';
+import type { TokenInfo } from '../server/index.js';
+import {
+  liveHolder,
+  StoreLockedError,
+  type LockHolder,
+  type LockServerInfo,
+  type Store,
+} from '../store/index.js';
 import { openStoreFrom, type StoreFlags } from './store-options.js';
 
 export interface AdminClient {

@@ -5,14 +5,29 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { appendAudit } from '../audit/log.js';
-import { combineEvidence } from '../admission/evidence/index.js';
-import { createAdmissionMetrics, createInvalidationPoller, createRecorder, createReviewer, createWebhookApp, DEFAULT_MAX_REVIEW_BYTES, generateWebhookCertificates, parseFailureModes, renderManifests, serviceDnsNames, startWebhook, tlsFilesOf, WEBHOOK_NAME, webhookObjects, type InvalidationPoller } from '../admission/index.js';
-import { PortcullisError } from '../core/errors.js';
+import { appendAudit } from '../audit/index.js';
+import {
+  combineEvidence,
+  createAdmissionMetrics,
+  createInvalidationPoller,
+  createRecorder,
+  createReviewer,
+  createWebhookApp,
+  DEFAULT_MAX_REVIEW_BYTES,
+  generateWebhookCertificates,
+  parseFailureModes,
+  renderManifests,
+  serviceDnsNames,
+  startWebhook,
+  tlsFilesOf,
+  WEBHOOK_NAME,
+  webhookObjects,
+  type InvalidationPoller,
+} from '../admission/index.js';
+import { PortcullisError } from '../core/index.js';
 import { cachedEvidence, formatDiagnostic, loadPolicies } from '../policy/index.js';
-import { createLogger } from '../server/logger.js';
-import { parseListen } from '../server/serve.js';
-import type { Store } from '../store/store.js';
+import { createLogger, parseListen } from '../server/index.js';
+import type { Store } from '../store/index.js';
 import { addEvidenceOptions, evidenceSources, type EvidenceFlags } from './evidence-options.js';
 import { writeOutput } from './output.js';
 import { collect } from './signing-options.js';

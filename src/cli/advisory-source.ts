@@ -1,5 +1,5 @@
 /** The advisory data of `--data-dir` / `--database-url` for commands that match vulnerabilities. */
-import { openAdvisorySource, type AdvisorySource } from '../vulndb/index-file/open.js';
+import { openAdvisorySource, type AdvisorySource } from '../vulndb/index.js';
 import type { StoreFlags } from './store-options.js';
 
 export function advisorySourceFrom(flags: StoreFlags & { quiet?: boolean }): Promise<AdvisorySource> {

@@ -9,18 +9,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { resolvePredicateType } from '../attest/intoto.js';
-import { attestImage, attestImageReferrer, resolveDigest } from '../attest/operations.js';
-import { keyIdOf } from '../attest/signer.js';
-import type { DsseEnvelope } from '../attest/dsse.js';
-import { buildVulnPredicate } from '../attest/vuln-predicate.js';
-import type { DockerReference } from '../oci/reference.js';
-import { renderVulnJson } from '../report/vulns.js';
-import { catalogTarget } from '../scan/catalog-target.js';
-import { toCycloneDx } from '../sbom/cyclonedx.js';
-import { matchCatalog, releaseOf } from '../vulndb/match.js';
-import { loadIndexFor } from '../vulndb/store-index.js';
+import { PortcullisError } from '../core/index.js';
+import {
+  resolvePredicateType,
+  attestImage,
+  attestImageReferrer,
+  resolveDigest,
+  keyIdOf,
+  type DsseEnvelope,
+  buildVulnPredicate,
+} from '../attest/index.js';
+import type { DockerReference } from '../oci/index.js';
+import { renderVulnJson } from '../report/index.js';
+import { catalogTarget } from '../scan/index.js';
+import { toCycloneDx } from '../sbom/index.js';
+import { matchCatalog, releaseOf, loadIndexFor } from '../vulndb/index.js';
 import { imageOptionsFrom } from './image-options.js';
 import { writeOutput } from './output.js';
 import { addRecordOptions, recordIfAsked, recordTargetOf, type RecordFlags } from './record-options.js';

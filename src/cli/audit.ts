@@ -2,8 +2,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { readAudit, verifyAudit } from '../audit/log.js';
+import { PortcullisError } from '../core/index.js';
+import { readAudit, verifyAudit } from '../audit/index.js';
 import { openStoreOrServer } from './admin-client.js';
 import { addStoreOptions, type StoreFlags } from './store-options.js';
 

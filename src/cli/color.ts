@@ -9,7 +9,7 @@
  * 4. `TERM=dumb`: never.
  * 5. Otherwise: when the stream is a terminal.
  */
-export { ANSI } from '../report/ansi.js';
+export { ANSI } from '../report/index.js';
 
 export interface ColorOptions {
   /** The `-o/--output` value, when the command writes a file instead of the stream. */

@@ -9,10 +9,15 @@
  * `verify` checks the digest binding, not the reference.
  */
 import { Command } from 'commander';
-import { parseManifestOrIndex } from '../oci/manifest.js';
-import { copyImage, type CopyResult } from '../oci/registry/copy.js';
-import { copyRelated, type MergeTag, type RelatedCopy } from '../oci/registry/copy-referrers.js';
-import { mergeCosignImage } from '../attest/cosign-storage.js';
+import {
+  parseManifestOrIndex,
+  copyImage,
+  type CopyResult,
+  copyRelated,
+  type MergeTag,
+  type RelatedCopy,
+} from '../oci/index.js';
+import { mergeCosignImage } from '../attest/index.js';
 import { writeOutput } from './output.js';
 import { outputOption } from './sign.js';
 import { addRegistryOptions, registryClientFor, registryReference, type RegistryFlags } from './signing-options.js';

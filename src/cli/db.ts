@@ -1,17 +1,24 @@
 /** `portcullis db import|status|export|update`: the advisory store. */
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { defaultCacheDir } from '../scan/cache.js';
-import { exportStore } from '../vulndb/export.js';
-import { importInput, type ImportInputOptions, type ImportReport } from '../vulndb/import.js';
-import { redactUrl } from '../core/secret.js';
-import { isUrl } from '../vulndb/download.js';
-import { formatAge, lastConfirmed } from '../vulndb/freshness.js';
-import { checkMirror, planUpdate, runUpdate } from '../vulndb/update.js';
+import { PortcullisError, redactUrl } from '../core/index.js';
+import { defaultCacheDir } from '../scan/index.js';
+import {
+  exportStore,
+  importInput,
+  type ImportInputOptions,
+  type ImportReport,
+  isUrl,
+  formatAge,
+  lastConfirmed,
+  checkMirror,
+  planUpdate,
+  runUpdate,
+  ensureCurrentIndex,
+  withIndexRefresh,
+} from '../vulndb/index.js';
 import { createFeedProgress, type FeedProgress } from './db-progress.js';
-import { ensureCurrentIndex, withIndexRefresh } from '../vulndb/index-file/index.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/index.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
 
 interface SourceFlags extends StoreFlags {

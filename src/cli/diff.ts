@@ -1,20 +1,16 @@
 /** `portcullis diff <before> <after>`: what changed between two versions of an image. */
 import { Command, Option } from 'commander';
 import { diffImages, isRegression } from '../diff/index.js';
-import { exitStatusFor, parseExitCode } from '../report/exit-code.js';
-import { formatIdsOf, renderReport } from '../report/formats.js';
-import { analyseTarget, type AnalysedTarget } from '../scan/catalog-target.js';
-import { filterFindings } from '../vulndb/filter.js';
-import { matchCatalog, releaseOf } from '../vulndb/match.js';
-import { parseSeverityList, SEVERITIES } from '../core/severity.js';
-import { loadIndexFrom } from '../vulndb/store-index.js';
+import { exitStatusFor, parseExitCode, formatIdsOf, renderReport } from '../report/index.js';
+import { analyseTarget, type AnalysedTarget } from '../scan/index.js';
+import { filterFindings, matchCatalog, releaseOf, loadIndexFrom } from '../vulndb/index.js';
+import { parseSeverityList, SEVERITIES, type MatchResult } from '../core/index.js';
 import { advisorySourceFrom } from './advisory-source.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { useColor } from './color.js';
 import { writeReport } from './output.js';
 import { addStoreOptions, type StoreFlags } from './store-options.js';
 import { TOOL_VERSION } from './version.js';
-import type { MatchResult } from '../core/vulnerability.js';
 
 interface DiffFlags extends ImageFlags, StoreFlags {
   format: string;

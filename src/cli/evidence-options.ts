@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { metadataEvidence, registryEvidence, type MetadataEvidenceOptions, type MetadataEvidenceProvider, type RegistryEvidenceProvider } from '../admission/evidence/index.js';
-import { PortcullisError } from '../core/errors.js';
+import { metadataEvidence, registryEvidence, type MetadataEvidenceOptions, type MetadataEvidenceProvider, type RegistryEvidenceProvider } from '../admission/index.js';
+import { PortcullisError } from '../core/index.js';
 import { registryClientFor } from './signing-options.js';
 import type { RetryPolicy } from '../http/index.js';
 

@@ -1,10 +1,8 @@
 /** Flags shared by every command that reads an image, and their translation into options. */
 import { Option, type Command } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { parsePlatform } from '../oci/manifest.js';
-import { parseCreds } from '../oci/registry/credentials.js';
-import type { CatalogTargetOptions } from '../scan/catalog-target.js';
-import { Secret } from '../core/secret.js';
+import { PortcullisError, Secret } from '../core/index.js';
+import { parsePlatform, parseCreds } from '../oci/index.js';
+import type { CatalogTargetOptions } from '../scan/index.js';
 
 export interface ImageFlags {
   platform?: string;

@@ -1,8 +1,7 @@
 /** `portcullis inspect <image>`: manifest, config and layers of an image, without reading layers. */
 import { Command } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { openImageSource } from '../oci/open.js';
-import { parseImageReference } from '../oci/reference.js';
+import { PortcullisError } from '../core/index.js';
+import { openImageSource, parseImageReference } from '../oci/index.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { writeOutput } from './output.js';
 

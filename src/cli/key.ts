@@ -6,10 +6,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createPublicKey } from 'node:crypto';
 import { Command } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { encryptPrivateKeyPem, generateKeyPair, isEncryptedPrivateKey, loadPrivateKey, publicKeyPem } from '../attest/keys.js';
-import { generatePkcs11KeyPair } from '../attest/pkcs11.js';
-import { keyIdOf } from '../attest/signer.js';
+import { PortcullisError } from '../core/index.js';
+import {
+  encryptPrivateKeyPem,
+  generateKeyPair,
+  isEncryptedPrivateKey,
+  loadPrivateKey,
+  publicKeyPem,
+  generatePkcs11KeyPair,
+  keyIdOf,
+} from '../attest/index.js';
 import { writeOutput } from './output.js';
 import { readPassword } from './signing-options.js';
 

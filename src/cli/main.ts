@@ -1,6 +1,6 @@
 /** The `portcullis` command line: thin commands over the modules. */
 import { Command, CommanderError } from 'commander';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { reportError } from './output.js';
 import { TOOL_VERSION } from './version.js';
 

@@ -1,7 +1,7 @@
 /** Writing command output to stdout or a file (atomically), and reporting errors. */
 import { statSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
-import { exitCodeFor, isPortcullisError, PortcullisError } from '../core/errors.js';
+import { exitCodeFor, isPortcullisError, PortcullisError } from '../core/index.js';
 import { ANSI, useColor } from './color.js';
 
 /**

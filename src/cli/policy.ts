@@ -8,14 +8,36 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { recheck, tryParseRecheckState, type RecheckState } from '../admission/recheck.js';
-import { renderRecheckJson, renderRecheckTable } from '../report/recheck.js';
-import { combineEvidence } from '../admission/evidence/index.js';
-import { loadManifests, type ManifestObject } from '../checks/k8s/load.js';
-import { PortcullisError } from '../core/errors.js';
-import { cachedEvidence, evaluate, formatDiagnostic, hasErrors, lintPolicyFiles, loadPolicies, offlineEvidence, type EvidenceProvider, type PolicySet } from '../policy/index.js';
-import { podOf } from '../policy/images.js';
-import { renderDecisionExplain, renderPolicyJson, renderPolicySarif, renderPolicyTable, type PolicyTestReport, type TestedObject } from '../report/policy.js';
+import {
+  recheck,
+  tryParseRecheckState,
+  type RecheckState,
+  combineEvidence,
+} from '../admission/index.js';
+import {
+  renderRecheckJson,
+  renderRecheckTable,
+  renderDecisionExplain,
+  renderPolicyJson,
+  renderPolicySarif,
+  renderPolicyTable,
+  type PolicyTestReport,
+  type TestedObject,
+} from '../report/index.js';
+import { loadManifests, type ManifestObject } from '../checks/index.js';
+import { PortcullisError } from '../core/index.js';
+import {
+  cachedEvidence,
+  evaluate,
+  formatDiagnostic,
+  hasErrors,
+  lintPolicyFiles,
+  loadPolicies,
+  offlineEvidence,
+  type EvidenceProvider,
+  type PolicySet,
+  podOf,
+} from '../policy/index.js';
 import { writeOutput } from './output.js';
 import { addEvidenceOptions, evidenceSources, type EvidenceFlags } from './evidence-options.js';
 import { collect } from './signing-options.js';

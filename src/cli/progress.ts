@@ -3,8 +3,8 @@
  * TTY and never with --quiet.
  */
 import cliProgress from 'cli-progress';
-import type { ProgressEvent, ProgressListener } from '../scan/progress.js';
-import { humanBytes } from '../report/text.js';
+import type { ProgressEvent, ProgressListener } from '../scan/index.js';
+import { humanBytes } from '../report/index.js';
 
 export interface ProgressRenderer {
   listener: ProgressListener;

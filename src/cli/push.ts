@@ -1,8 +1,7 @@
 /** The `--push*` flags of `scan image|fs|rootfs|sbom`: record the scan on a metadata server. */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { CatalogResult } from '../core/types.js';
-import { PortcullisError } from '../core/errors.js';
+import { type CatalogResult, PortcullisError, type VulnerabilityFinding, Secret } from '../core/index.js';
 import type { RetryEvent } from '../http/index.js';
 import {
   buildScanRecord,
@@ -11,9 +10,7 @@ import {
   pushResourceUri,
   pushScan,
   type PushResult,
-} from '../scan/push.js';
-import type { VulnerabilityFinding } from '../core/vulnerability.js';
-import { Secret } from '../core/secret.js';
+} from '../scan/index.js';
 
 export interface PushFlags {
   push?: string;

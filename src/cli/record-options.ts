@@ -5,11 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { imageResourceUri, recordAttestation, type AttestationEvidence, type RecordResult, type RecordTarget } from '../attest/record.js';
-import type { DockerReference } from '../oci/reference.js';
-import { normalizeFingerprint } from '../scan/push.js';
-import { Secret } from '../core/secret.js';
+import { PortcullisError, Secret } from '../core/index.js';
+import { imageResourceUri, recordAttestation, type AttestationEvidence, type RecordResult, type RecordTarget } from '../attest/index.js';
+import type { DockerReference } from '../oci/index.js';
+import { normalizeFingerprint } from '../scan/index.js';
 
 export interface RecordFlags {
   push?: string;

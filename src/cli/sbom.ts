@@ -1,7 +1,7 @@
 /** `portcullis sbom <target>`: catalog an image or directory and write its SBOM. */
 import { Command, Option } from 'commander';
-import { formatIdsOf, renderReport, SBOM_FORMATS } from '../report/formats.js';
-import { catalogTarget } from '../scan/catalog-target.js';
+import { formatIdsOf, renderReport, SBOM_FORMATS } from '../report/index.js';
+import { catalogTarget } from '../scan/index.js';
 import { useColor } from './color.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { writeReport } from './output.js';

@@ -1,18 +1,21 @@
 /** `portcullis scan config <path…>`: Kubernetes manifests and Dockerfiles against the configuration rule sets. */
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { frameworkById } from '../checks/compliance/evaluate.js';
-import { FRAMEWORKS } from '../checks/compliance/frameworks.js';
-import { loadCustomRules, type CustomRule } from '../checks/custom/load.js';
-import { DEFAULT_MAX_FILE_BYTES } from '../checks/k8s/load.js';
-import { maxPolicyVersion } from '../checks/k8s/pss/evaluate.js';
-import { formatPssVersion, parsePssVersion } from '../checks/k8s/pss/version.js';
-import { builtRuleSets, RULE_SETS } from '../checks/rule-sets.js';
-import { parseSeverityList, SEVERITIES } from '../core/severity.js';
-import { PortcullisError } from '../core/errors.js';
-import { exitStatusFor, parseExitCode } from '../report/exit-code.js';
-import { formatIdsOf, renderReport } from '../report/formats.js';
-import { runConfigScan } from '../scan/run-config.js';
+import {
+  frameworkById,
+  FRAMEWORKS,
+  loadCustomRules,
+  type CustomRule,
+  DEFAULT_MAX_FILE_BYTES,
+  maxPolicyVersion,
+  formatPssVersion,
+  parsePssVersion,
+  builtRuleSets,
+  RULE_SETS,
+} from '../checks/index.js';
+import { parseSeverityList, SEVERITIES, PortcullisError } from '../core/index.js';
+import { exitStatusFor, parseExitCode, formatIdsOf, renderReport } from '../report/index.js';
+import { runConfigScan } from '../scan/index.js';
 import { writeReport } from './output.js';
 import { TOOL_VERSION } from './version.js';
 

@@ -3,11 +3,9 @@
  * (`checks/image/`) over the image config and merged filesystem, rendered like `scan config`.
  * It runs alone (no advisory store is opened); combine reports by running the scanners separately.
  */
-import { parseSeverityList } from '../core/severity.js';
-import { PortcullisError } from '../core/errors.js';
-import { exitStatusFor, parseExitCode } from '../report/exit-code.js';
-import { formatIdsOf, hasFormat, renderReport } from '../report/formats.js';
-import { runImageConfigScan } from '../scan/run-config.js';
+import { parseSeverityList, PortcullisError } from '../core/index.js';
+import { exitStatusFor, parseExitCode, formatIdsOf, hasFormat, renderReport } from '../report/index.js';
+import { runImageConfigScan } from '../scan/index.js';
 import { imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { writeReport } from './output.js';
 import { createProgress } from './progress.js';

@@ -4,14 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { exitStatusFor, parseExitCode } from '../report/exit-code.js';
-import { formatIdsOf, renderReport } from '../report/formats.js';
-import { runScan, SCAN_TARGET_KINDS, type ScanReport, type ScanTargetKind } from '../scan/run.js';
-import { loadIgnoreFile } from '../vulndb/filter.js';
-import { DEFAULT_MAX_AGE_DAYS, tryParseMaxAge } from '../vulndb/freshness.js';
-import { parseSeverityList, SEVERITIES } from '../core/severity.js';
-import { loadVexFile } from '../vulndb/vex.js';
+import { PortcullisError, parseSeverityList, SEVERITIES } from '../core/index.js';
+import { exitStatusFor, parseExitCode, formatIdsOf, renderReport } from '../report/index.js';
+import { runScan, SCAN_TARGET_KINDS, type ScanReport, type ScanTargetKind } from '../scan/index.js';
+import { loadIgnoreFile, DEFAULT_MAX_AGE_DAYS, tryParseMaxAge, loadVexFile } from '../vulndb/index.js';
 import { advisorySourceFrom } from './advisory-source.js';
 import { useColor } from './color.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';

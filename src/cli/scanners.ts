@@ -1,7 +1,7 @@
 /** `scan --scanners`: which scanners run (`vuln`, `secret`), refusing what the target or format cannot do. */
-import { PortcullisError } from '../core/errors.js';
-import { formatIdsOf, hasFormat } from '../report/formats.js';
-import { SCANNERS, type ScannerSelection } from '../scan/scanners.js';
+import { PortcullisError } from '../core/index.js';
+import { formatIdsOf, hasFormat } from '../report/index.js';
+import { SCANNERS, type ScannerSelection } from '../scan/index.js';
 
 /** Parses `--scanners vuln,secret`, refusing what is not built and what the target or format cannot do. */
 export function parseScanners(list: string, opts: { kind: string; format: string }): ScannerSelection {

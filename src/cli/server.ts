@@ -4,16 +4,25 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { appendAudit } from '../audit/log.js';
-import { DEFAULT_RATE_LIMIT } from '../server/rate-limit.js';
-import { ADMIN_ACTOR, createTokenAudited, revokeTokenAudited } from '../server/token-admin.js';
-import { PortcullisError } from '../core/errors.js';
-import { DEFAULT_MAX_BODY } from '../server/app.js';
-import { loadClientIdentities } from '../server/client-certs.js';
-import { createLogger } from '../server/logger.js';
-import { DEFAULT_LISTEN, parseListen, startServer } from '../server/serve.js';
-import { listTokens, parseDuration, ROLES, type TokenInfo } from '../server/tokens.js';
-import type { Store } from '../store/store.js';
+import { appendAudit } from '../audit/index.js';
+import {
+  DEFAULT_RATE_LIMIT,
+  ADMIN_ACTOR,
+  createTokenAudited,
+  revokeTokenAudited,
+  DEFAULT_MAX_BODY,
+  loadClientIdentities,
+  createLogger,
+  DEFAULT_LISTEN,
+  parseListen,
+  startServer,
+  listTokens,
+  parseDuration,
+  ROLES,
+  type TokenInfo,
+} from '../server/index.js';
+import { PortcullisError } from '../core/index.js';
+import type { Store } from '../store/index.js';
 import { openStoreOrServer, type AdminClient } from './admin-client.js';
 import { addStoreOptions, openStoreFrom, type StoreFlags } from './store-options.js';
 

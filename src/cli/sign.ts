@@ -1,7 +1,6 @@
 /** `portcullis sign IMAGE --key K`: a cosign signature in the image's `sha256-<hex>.sig` tag. */
 import { Command, Option } from 'commander';
-import { signImage, signImageReferrer } from '../attest/operations.js';
-import { keyIdOf } from '../attest/signer.js';
+import { signImage, signImageReferrer, keyIdOf } from '../attest/index.js';
 import { writeOutput } from './output.js';
 import { addRecordOptions, recordIfAsked, recordTargetOf, type RecordFlags } from './record-options.js';
 import { addRegistryOptions, collect, loadSigner, parseAnnotations, registryClientFor, registryReference, type RegistryFlags } from './signing-options.js';

@@ -6,15 +6,24 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { PortcullisError } from '../core/errors.js';
-import { loadPrivateKey, loadPublicKey } from '../attest/keys.js';
-import { isPkcs11Uri, Pkcs11Signer } from '../attest/pkcs11.js';
-import { KeySigner, type Signer } from '../attest/signer.js';
-import { parseImageReference, type DockerReference } from '../oci/reference.js';
-import { RegistryClient } from '../oci/registry/client.js';
-import { findCredentials, parseCreds, type Credentials } from '../oci/registry/credentials.js';
+import { PortcullisError, Secret } from '../core/index.js';
+import {
+  loadPrivateKey,
+  loadPublicKey,
+  isPkcs11Uri,
+  Pkcs11Signer,
+  KeySigner,
+  type Signer,
+} from '../attest/index.js';
+import {
+  parseImageReference,
+  type DockerReference,
+  RegistryClient,
+  findCredentials,
+  parseCreds,
+  type Credentials,
+} from '../oci/index.js';
 import { TOOL_VERSION } from './version.js';
-import { Secret } from '../core/secret.js';
 import type { RetryPolicy } from '../http/index.js';
 
 export const PASSWORD_ENV = 'PORTCULLIS_PASSWORD';

@@ -1,6 +1,6 @@
 /** `--data-dir` / `--database-url` for every command that uses the store. */
 import { Option, type Command } from 'commander';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/index.js';
 
 export interface StoreFlags {
   dataDir?: string;
@@ -26,6 +26,6 @@ export function commandName(argv: readonly string[] = process.argv): string {
 
 /** The database code loads on first use: commands that end up not needing it (a scan reading the advisory index) never pay for it. */
 export async function openStoreFrom(flags: StoreFlags, command: string = commandName()): Promise<Store> {
-  const { openStore } = await import('../store/store.js');
+  const { openStore } = await import('../store/index.js');
   return openStore({ ...(flags.dataDir ? { dataDir: flags.dataDir } : {}), ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}), command });
 }

@@ -13,11 +13,19 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ANSI, useColor } from './color.js';
-import { PortcullisError } from '../core/errors.js';
-import { parseBundle } from '../attest/sigstore/bundle.js';
-import { resolveTrustedRoot } from '../attest/sigstore/trusted-root.js';
-import { checkIdentityPolicy, isSha256Digest, verifyBundle, type Artifact, type BundleVerification, type IdentityPolicy } from '../attest/sigstore/verify-bundle.js';
-import { keyIdOf, verifySignature } from '../attest/signer.js';
+import { PortcullisError } from '../core/index.js';
+import {
+  parseBundle,
+  resolveTrustedRoot,
+  checkIdentityPolicy,
+  isSha256Digest,
+  verifyBundle,
+  type Artifact,
+  type BundleVerification,
+  type IdentityPolicy,
+  keyIdOf,
+  verifySignature,
+} from '../attest/index.js';
 import { writeOutput } from './output.js';
 import { loadPublicKeys, collect } from './signing-options.js';
 

@@ -8,10 +8,15 @@
  */
 import { Command } from 'commander';
 import { ANSI, useColor } from './color.js';
-import { resolvePredicateType } from '../attest/intoto.js';
-import { verifyImage, verifyImageAttestations, type ImageVerification, type VerifyAgainst } from '../attest/operations.js';
-import { resolveTrustedRoot } from '../attest/sigstore/trusted-root.js';
-import { PortcullisError } from '../core/errors.js';
+import {
+  resolvePredicateType,
+  verifyImage,
+  verifyImageAttestations,
+  type ImageVerification,
+  type VerifyAgainst,
+  resolveTrustedRoot,
+} from '../attest/index.js';
+import { PortcullisError } from '../core/index.js';
 import { addIdentityOptions, identityPolicyOf, type IdentityFlags } from './verify-bundle.js';
 import { writeOutput } from './output.js';
 import { outputOption } from './sign.js';

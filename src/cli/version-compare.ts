@@ -2,9 +2,8 @@
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline';
 import { ANSI, useColor } from './color.js';
-import { PortcullisError, type ErrorCode } from '../core/errors.js';
-import { VERSION_SCHEMES } from '../versions/registry.js';
-import type { VersionScheme } from '../versions/types.js';
+import { PortcullisError, type ErrorCode } from '../core/index.js';
+import { VERSION_SCHEMES, type VersionScheme } from '../versions/index.js';
 
 const CHOICES = [
   'dpkg',

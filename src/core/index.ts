@@ -1,3 +1,8 @@
+/**
+ * The shared vocabulary, defined once and imported by every module: image references, digests,
+ * purls, packages and their types, severities, findings (vulnerability, secret, config, host),
+ * decisions, audit entries, the redacted `Secret` string, and errors with stable codes. No IO.
+ */
 export * from './audit-entry.js';
 export * from './config-finding.js';
 export * from './errors.js';

@@ -7,7 +7,7 @@
  * (`scheme://user:password@host`), are replaced by `<redacted>`: a diff is often pasted into a
  * pull request.
  */
-import type { CatalogResult, ImageConfigSummary } from '../core/types.js';
+import type { CatalogResult, ImageConfigSummary } from '../core/index.js';
 import type { ConfigDiff, MapDiff, ValueChange } from './types.js';
 
 export const REDACTED = '<redacted>';

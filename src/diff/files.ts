@@ -6,8 +6,7 @@
  * World-writable directories with the sticky bit (01000, like /tmp) are usual: they are reported
  * with `sticky: true` and not counted as risky.
  */
-import type { ViewEntry } from '../catalog/types.js';
-import type { MergedView } from '../catalog/view.js';
+import type { ViewEntry, MergedView } from '../catalog/index.js';
 import type { FileChange, FileFlag } from './types.js';
 
 const S_ISUID = 0o4000;

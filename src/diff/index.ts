@@ -5,9 +5,8 @@
  *
  * The diff's renderers (table, JSON) are in `report/diff.ts`, with every other report's.
  */
-import type { CatalogResult } from '../core/types.js';
-import type { AnalysedTarget } from '../scan/catalog-target.js';
-import type { MatchResult } from '../core/vulnerability.js';
+import type { CatalogResult, MatchResult } from '../core/index.js';
+import type { AnalysedTarget } from '../scan/index.js';
 import { countConfigChanges, diffConfig } from './config.js';
 import { diffFiles, isRiskyFileChange } from './files.js';
 import { diffPackages } from './packages.js';
@@ -122,3 +121,4 @@ export { diffVulnerabilities } from './vulns.js';
 export { diffFiles, isRiskyFileChange, riskyFlagsOf } from './files.js';
 export { diffConfig, isSecretLike, REDACTED } from './config.js';
 export type * from './types.js';
+export { DIFF_KIND, DIFF_SCHEMA_VERSION, PACKAGE_CHANGES, VULN_CHANGES } from './types.js';

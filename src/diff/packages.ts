@@ -12,9 +12,8 @@
  * Within a group, instances with identical versions pair first. Versions are ordered with the
  * ecosystem's own scheme (`schemeFor(type)`), never by string.
  */
-import { isOsPackageType } from '../core/package-types.js';
-import type { Package } from '../core/types.js';
-import { schemeFor } from '../versions/registry.js';
+import { isOsPackageType, type Package } from '../core/index.js';
+import { schemeFor } from '../versions/index.js';
 import type { PackageChange, PackageChangeKind, PackageState } from './types.js';
 
 function identityOf(p: Package): string {

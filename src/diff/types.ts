@@ -3,10 +3,7 @@
  * target. Pure data, serialised as-is into the JSON report (kind `portcullis-diff`, schema version
  * 1, see docs/diff-report.md and src/report/schemas/portcullis-diff-v1.schema.json).
  */
-import type { PackageType } from '../core/package-types.js';
-import type { ArtifactInfo, OsInfo } from '../core/types.js';
-import type { FixState } from '../core/vulnerability.js';
-import type { SeverityInfo } from '../core/severity.js';
+import type { PackageType, ArtifactInfo, OsInfo, FixState, SeverityInfo } from '../core/index.js';
 
 export const DIFF_SCHEMA_VERSION = 1;
 export const DIFF_KIND = 'portcullis-diff';

@@ -4,8 +4,7 @@
  * on both sides `persistent`. Ids are matched through aliases, so a CVE reported before and its
  * GHSA reported after are the same flaw.
  */
-import type { Package } from '../core/types.js';
-import type { VulnerabilityFinding } from '../core/vulnerability.js';
+import type { Package, VulnerabilityFinding } from '../core/index.js';
 import type { VulnChange, VulnChangeKind, VulnDiff } from './types.js';
 
 export interface VulnDiffInput {

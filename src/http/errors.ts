@@ -4,7 +4,7 @@
  * signal). The original error code (`ECONNREFUSED`, `UND_ERR_HEADERS_TIMEOUT`, …) stays readable as
  * `reason`, and whether a repetition may help as `retryable`.
  */
-import { PortcullisError, type ErrorCode } from '../core/errors.js';
+import { PortcullisError, type ErrorCode } from '../core/index.js';
 
 /** Failures before anything was sent: safe to repeat for any method. */
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);

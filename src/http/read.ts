@@ -2,7 +2,7 @@
  * Capped reads of response bodies (and of any byte stream): a peer cannot make us buffer more
  * than the caller allows. Errors of the stream (a reset, a body timeout) keep their codes.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { networkError } from './errors.js';
 
 export interface CapOptions {

@@ -5,7 +5,7 @@
  * `HttpClient.request` applies it to single requests; `withRetry` to a sequence of requests that
  * has to be repeated as a whole (an upload: POST, then PUT to the location the POST opened).
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { HttpNetworkError } from './errors.js';
 
 export interface RetryPolicy {

@@ -5,7 +5,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import { buildConnector } from 'undici';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export interface TlsSettings {
   /** PEM CA bundle that signs (or is) the server's certificate. */

@@ -5,7 +5,7 @@
  * equalities become conditions on indexed columns.
  */
 import { sql, type SqlBool } from 'kysely';
-import type { FilterFields } from './filter.js';
+import type { FilterFields } from './filter-sql.js';
 import { KINDS, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from './kinds.js';
 import { isValidId, tryParseName } from './names.js';
 

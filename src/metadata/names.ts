@@ -3,7 +3,7 @@
  * `.../occurrences/{occurrence}`. A location-scoped resource is distinct from a global one of
  * the same id; authorisation is by project either way.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 /** A project (and location; '' for the global one) that owns notes and occurrences. */
 export interface Parent {

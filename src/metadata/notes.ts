@@ -1,8 +1,10 @@
 /** The Grafeas note operations on the store (create, batchCreate, get, list, update, delete). */
 import { sql, type SqlBool, type Transaction } from 'kysely';
-import { PortcullisError } from '../core/errors.js';
-import type { Database } from '../store/schema.js';
-import { filterToSql, NOTE_FILTER_FIELDS, parseFilter } from './filter.js';
+import { PortcullisError } from '../core/index.js';
+import type { Database } from '../store/index.js';
+import { parseFilter } from './filter.js';
+import { NOTE_FILTER_FIELDS } from './filter-fields.js';
+import { filterToSql } from './filter-sql.js';
 import { checkId, formatName, formatParent, parseName, type Parent, type ResourceName } from './names.js';
 import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
 import { applyMask, noteToJson, parseNoteInput, parseUpdateMask, type ProtoObject } from './proto-json.js';

@@ -1,10 +1,11 @@
 /** The Grafeas occurrence operations on the store (create, batchCreate, get, list, update, delete, the note of an occurrence). */
-import type { AuditEntry } from '../core/audit-entry.js';
+import { type AuditEntry, PortcullisError } from '../core/index.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type SqlBool, type Transaction } from 'kysely';
-import { PortcullisError } from '../core/errors.js';
-import type { Database, MetadataOccurrenceTable } from '../store/schema.js';
-import { filterToSql, OCCURRENCE_FILTER_FIELDS, parseFilter } from './filter.js';
+import type { Database, MetadataOccurrenceTable } from '../store/index.js';
+import { parseFilter } from './filter.js';
+import { OCCURRENCE_FILTER_FIELDS } from './filter-fields.js';
+import { filterToSql } from './filter-sql.js';
 import { formatName, formatParent, parseName, type Parent, type ResourceName } from './names.js';
 import { decodePageToken, encodePageToken, resolvePageSize } from './page-token.js';
 import {

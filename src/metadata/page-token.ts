@@ -5,7 +5,7 @@
  * inserted while a client pages never shift the pages: each page starts after a key, not an offset.
  */
 import { createHash } from 'node:crypto';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;

@@ -4,12 +4,11 @@
  * kind ↔ details field, and keeps the server-assigned fields (name, kind, times) out of the
  * stored body.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError, isRecord } from '../core/index.js';
 import { KINDS, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS, tryKind, type KindInfo } from './kinds.js';
 import { tryParseName } from './names.js';
 import { NOTE_NUMBER_PATHS, numbersFromText, OCCURRENCE_NUMBER_PATHS } from './proto-numbers.js';
 import { formatIssues, noteSchema, NOTE_DETAIL_SCHEMAS, occurrenceSchema, OCCURRENCE_DETAIL_SCHEMAS } from './schema.js';
-import { isRecord } from '../core/is-record.js';
 
 export type ProtoObject = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { isRecord } from '../core/is-record.js';
+import { isRecord } from '../core/index.js';
 /**
  * proto3 JSON accepts a number given as a string for float, double and integer fields ("7.5",
  * "1e1", "-2"). The numeric fields the server checks (src/metadata/schema.ts) are turned into

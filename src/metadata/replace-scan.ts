@@ -1,11 +1,10 @@
 /** `occurrences:replaceScan`: one scan's notes and occurrences replace the previous scan of a resource atomically. */
 import { sql, type SqlBool } from 'kysely';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError, type AuditContentRef } from '../core/index.js';
 import { checkId, formatParent, type Parent } from './names.js';
 import { parseNoteInput, parseOccurrenceInput, type ProtoObject } from './proto-json.js';
 import { tryKind } from './kinds.js';
-import type { AuditContentRef } from '../core/audit-entry.js';
-import { ADVISORY_LOCKS } from '../store/advisory-locks.js';
+import { ADVISORY_LOCKS } from '../store/index.js';
 import { type Db, type WriteContext, at, audit, jsonb, wrote } from './service-base.js';
 import { requireNotes } from './notes.js';
 import { occurrenceValues } from './occurrences.js';

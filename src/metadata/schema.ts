@@ -4,7 +4,7 @@
  * so newer Grafeas fields survive a round trip.
  */
 import { z } from 'zod';
-import { GRAFEAS_SEVERITIES } from '../core/severity.js';
+import { GRAFEAS_SEVERITIES } from '../core/index.js';
 import { NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from './kinds.js';
 
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;

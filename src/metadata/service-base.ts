@@ -1,8 +1,7 @@
 /** What every Grafeas operation on the store shares: the write context with its audit record, list options, error and batch helpers. */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { AuditContentRef, AuditEntry } from '../core/audit-entry.js';
-import { PortcullisError } from '../core/errors.js';
-import type { Database } from '../store/schema.js';
+import { type AuditContentRef, type AuditEntry, PortcullisError } from '../core/index.js';
+import type { Database } from '../store/index.js';
 import { parseNoteInput, parseOccurrenceInput, type ProtoObject } from './proto-json.js';
 
 export type Db = Kysely<Database>;

@@ -5,7 +5,7 @@
  * normalisation, schema checks, serialisation) never overflows the stack. Pure functions: the HTTP
  * layer (src/server/middleware/input-guard.ts) and the filter parser call them.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 /** Deepest nesting of objects and arrays a request body may have (the top-level object is 1). */
 export const MAX_JSON_DEPTH = 64;

@@ -5,7 +5,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 

@@ -2,7 +2,7 @@
  * `docker save` archives (docker-archive:FILE[:REPO:TAG]): manifest.json names the config and
  * the layer files; layers are plain tars (legacy layout) or blobs (Docker 25+ OCI layout).
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { VerifyingStream, verifyBuffer } from './digest.js';
 import { parseImageConfig, parseJson } from './manifest.js';
 import { MAX_METADATA_BYTES, type ImageSource, type ResolvedImage } from './source.js';

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract as tarExtract, type Header } from 'tar-stream';
-import { isPortcullisError, PortcullisError } from '../core/errors.js';
+import { isPortcullisError, PortcullisError } from '../core/index.js';
 import { BombGuard, ByteCounter, createDecompressor, DEFAULT_LIMITS, peek, sniffCompression, type Limits } from './decompress.js';
 import { VerifyingStream } from './digest.js';
 

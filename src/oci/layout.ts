@@ -1,7 +1,7 @@
 /**
  * OCI image layout (image-spec image-layout.md) in a directory (`oci:`) or a tar (`oci-archive:`).
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { VerifyingStream, verifyBuffer } from './digest.js';
 import {
   checkImageManifest,

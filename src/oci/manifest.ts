@@ -1,7 +1,7 @@
 /**
  * Manifests, indexes and image configs (OCI image-spec v1.1 and Docker schema 2), validated on read.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { MEDIA_TYPES } from './media-types.js';
 
 export interface Descriptor {

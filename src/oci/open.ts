@@ -1,5 +1,5 @@
 /** Opens an image source for a parsed reference. */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { DockerArchiveSource } from './docker-archive.js';
 import { OciLayoutSource } from './layout.js';
 import type { ImageReference } from './reference.js';

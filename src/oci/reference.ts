@@ -3,7 +3,7 @@
  * `docker://REF` (default), `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`, `docker-archive:FILE[:REF]`,
  * `rootfs:PATH` / `dir:PATH`.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export const DEFAULT_REGISTRY = 'docker.io';
 /** Where Docker Hub's API lives. */

@@ -5,7 +5,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export interface TarMember {
   name: string;

@@ -4,7 +4,7 @@
  * have no `/`, are at most 63 characters and match `[A-Za-z0-9][-A-Za-z0-9_.]*` (the server
  * prefixes them with the webhook's name). The full explanation goes in the annotations.
  */
-import type { Decision, RuleResult } from '../core/decision.js';
+import type { Decision, RuleResult } from '../core/index.js';
 
 export const MAX_WARNING_LENGTH = 120;
 const MAX_ANNOTATION_VALUE = 8_192;

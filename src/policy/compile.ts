@@ -8,14 +8,16 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import { resolvePredicateType } from '../attest/intoto.js';
-import { loadPublicKey } from '../attest/keys.js';
-import { Pkcs11Signer } from '../attest/pkcs11.js';
-import { loadTrustedRootFile, publicGoodTrustedRoot } from '../attest/sigstore/trusted-root.js';
-import type { IdentityPolicy } from '../attest/sigstore/verify-bundle.js';
-import type { PssLevel, PssVersion } from '../checks/k8s/pss/types.js';
-import { parsePssVersion } from '../checks/k8s/pss/version.js';
-import type { PolicyMode } from '../core/decision.js';
+import {
+  resolvePredicateType,
+  loadPublicKey,
+  Pkcs11Signer,
+  loadTrustedRootFile,
+  publicGoodTrustedRoot,
+  type IdentityPolicy,
+} from '../attest/index.js';
+import { type PssLevel, type PssVersion, parsePssVersion } from '../checks/index.js';
+import type { PolicyMode } from '../core/index.js';
 import { compileCondition, type CelProgram } from './cel.js';
 import type { Diagnostic } from './diagnostics.js';
 import { compileGlob, type ImageGlob } from './glob.js';

@@ -10,7 +10,7 @@
  * `exempt`; the breakglass annotation, on a policy that allows it, turns failures into
  * `breakglass` (admitted, warned, recorded). An image no image policy covers gets `noMatch`.
  */
-import type { Decision, PolicyMode, ReviewedImage, RuleOutcome, RuleResult } from '../core/decision.js';
+import type { Decision, PolicyMode, ReviewedImage, RuleOutcome, RuleResult } from '../core/index.js';
 import type { Exemption, ImagePolicy, Policy, PolicySet, WorkloadPolicy } from './compile.js';
 import type { Evidence, EvidenceProvider, ImageName } from './evidence.js';
 import { matchesName } from './glob.js';

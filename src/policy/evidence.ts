@@ -7,9 +7,8 @@
  * A lookup never throws for a missing or unreachable source: it answers `{ ok: false }` with a
  * stable code, and the engine turns that into an `error` result — never into a pass.
  */
-import type { CosignLayer } from '../attest/cosign-storage.js';
-import type { ReferrerBundle } from '../attest/referrers.js';
-import type { Severity } from '../core/severity.js';
+import type { CosignLayer, ReferrerBundle } from '../attest/index.js';
+import type { Severity } from '../core/index.js';
 
 /** A normalised image reference. */
 export interface ImageName {

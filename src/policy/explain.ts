@@ -1,5 +1,5 @@
 /** The one-paragraph summary of a denial (the admission response's `status.message`). */
-import type { Decision } from '../core/decision.js';
+import type { Decision } from '../core/index.js';
 
 /** `denied by ClusterImagePolicy/x signatures docker.io/…@sha256:…: [SIGNATURE_MISSING] …; fix: portcullis sign …`. */
 export function denialMessage(d: Decision): string {

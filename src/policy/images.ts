@@ -4,8 +4,7 @@
  * containers, init containers and ephemeral containers — each with the JSON pointer of its
  * `image` field (for digest patches) and its normalised reference.
  */
-import { parseImageName } from '../checks/k8s/hardening/images.js';
-import { podTemplateOf, type PodTemplate } from '../checks/k8s/workloads.js';
+import { parseImageName, podTemplateOf, type PodTemplate } from '../checks/index.js';
 import type { ImageName } from './evidence.js';
 
 export const CONTAINER_FIELDS = ['initContainers', 'containers', 'ephemeralContainers'] as const;

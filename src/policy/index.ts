@@ -14,3 +14,4 @@ export { cachedEvidence, type CachedEvidenceOptions, type CachedEvidenceProvider
 export { imagesOf, normaliseImage, type ObjectImage } from './images.js';
 export { AUDIT_ANNOTATION_KEY, MAX_WARNING_LENGTH, shortWarning } from './annotations.js';
 export { denialMessage } from './explain.js';
+export { podOf } from './images.js';

@@ -3,9 +3,8 @@
  * Pod Security versions, authority references, dates that have passed, namespaces of the
  * namespaced kinds, and the one `noMatch` setting. Pure: key files are checked by `compile.ts`.
  */
-import { resolvePredicateType } from '../attest/intoto.js';
-import { tryParsePssVersion } from '../checks/k8s/pss/version.js';
-import type { FieldPath } from '../checks/k8s/pss/types.js';
+import { resolvePredicateType } from '../attest/index.js';
+import { tryParsePssVersion, type FieldPath } from '../checks/index.js';
 import { compileCondition } from './cel.js';
 import type { Diagnostic, DiagnosticRule } from './diagnostics.js';
 import { globProblem } from './glob.js';

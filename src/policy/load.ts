@@ -3,7 +3,7 @@
  * error-level diagnostic refuses the whole set with POLICY_INVALID, carrying the diagnostics, so
  * a webhook never starts on half a policy.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { compilePolicies, type CompileOptions, type PolicySet } from './compile.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
 import { lintPolicies } from './lint.js';

@@ -3,9 +3,13 @@
  * parsed by the manifest loader of `checks/k8s` so every field path maps back to a line; each
  * document checked against the strict schema. Problems are diagnostics, never thrown.
  */
-import type { SourcePosition } from '../checks/k8s/load.js';
-import { loadManifests, loadManifestText, type LoadResult } from '../checks/k8s/load.js';
-import type { FieldPath } from '../checks/k8s/pss/types.js';
+import {
+  type SourcePosition,
+  loadManifests,
+  loadManifestText,
+  type LoadResult,
+  type FieldPath,
+} from '../checks/index.js';
 import type { Diagnostic } from './diagnostics.js';
 import { POLICY_API_VERSION, POLICY_KINDS, policyDocumentSchema, type PolicyDocument } from './schema.js';
 

@@ -9,9 +9,8 @@
  * policy covers); documents that set it must agree.
  */
 import { z } from 'zod';
-import { SEVERITIES } from '../core/severity.js';
-import { POLICY_MODES } from '../core/decision.js';
-import { PSS_LEVELS } from '../checks/k8s/pss/types.js';
+import { SEVERITIES, POLICY_MODES } from '../core/index.js';
+import { PSS_LEVELS } from '../checks/index.js';
 
 export const POLICY_API_VERSION = 'portcullis.dev/v1alpha1';
 export const IMAGE_POLICY_KINDS = ['ClusterImagePolicy', 'ImagePolicy'] as const;

@@ -5,9 +5,17 @@
  * review verifies nothing again.
  */
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import { emptyTrustedRoot } from '../attest/sigstore/trusted-root.js';
-import { verifyKeylessAttestationLayers, verifyKeylessSignatureLayers, verifyReferrerBundles } from '../attest/verify-sigstore.js';
-import { summarize, verifyAttestationLayers, verifySignatureLayers, type LayerCheck, type VerificationResult } from '../attest/verify.js';
+import {
+  emptyTrustedRoot,
+  verifyKeylessAttestationLayers,
+  verifyKeylessSignatureLayers,
+  verifyReferrerBundles,
+  summarize,
+  verifyAttestationLayers,
+  verifySignatureLayers,
+  type LayerCheck,
+  type VerificationResult,
+} from '../attest/index.js';
 import type { Authority } from './compile.js';
 import type { SignedArtifacts } from './evidence.js';
 

@@ -2,8 +2,8 @@
  * `scan config --compliance` reports: a framework's controls with their status and the findings
  * that failed them, as a table and as JSON (schemaVersion 1).
  */
-import type { ComplianceReport } from '../checks/compliance/evaluate.js';
-import type { ConfigFinding } from '../core/config-finding.js';
+import type { ComplianceReport } from '../checks/index.js';
+import type { ConfigFinding } from '../core/index.js';
 
 const objectName = (f: ConfigFinding) => `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
 

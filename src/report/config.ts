@@ -4,10 +4,15 @@
  */
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ruleDefinition } from '../checks/rule-sets.js';
-import type { ConfigScanResult } from '../checks/types.js';
-import type { ConfigFinding, ConfigObjectRef } from '../core/config-finding.js';
-import { SARIF_LEVEL_OF, SARIF_SECURITY_SEVERITY_OF, SEVERITIES, type Severity } from '../core/severity.js';
+import { ruleDefinition, type ConfigScanResult } from '../checks/index.js';
+import {
+  type ConfigFinding,
+  type ConfigObjectRef,
+  SARIF_LEVEL_OF,
+  SARIF_SECURITY_SEVERITY_OF,
+  SEVERITIES,
+  type Severity,
+} from '../core/index.js';
 
 export interface ConfigRenderOptions {
   toolVersion: string;

@@ -13,7 +13,7 @@ import {
   type MapDiff,
   type ValueChange,
   type VulnChange,
-} from '../diff/types.js';
+} from '../diff/index.js';
 
 export interface DiffRenderOptions {
   toolVersion: string;

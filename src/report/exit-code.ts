@@ -3,7 +3,7 @@
  * secrets, unreadable inputs, a regression). One parser and one rule for every command that has
  * the flag; 0 (the default) means reporting something never changes the status.
  */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 /** Parses the `--exit-code` value: an integer from 0 to 255; `USAGE` otherwise. */
 export function parseExitCode(raw: string): number {

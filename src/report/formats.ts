@@ -12,13 +12,10 @@
  * | sbom          | table, json, cyclonedx, spdx-json    | `CatalogResult` (`sbom`)          |
  * | diff          | table, json                          | `ImageDiff` (`diff`)              |
  */
-import type { ComplianceReport } from '../checks/compliance/evaluate.js';
-import type { ConfigScanResult } from '../checks/types.js';
-import { PortcullisError } from '../core/errors.js';
-import type { CatalogResult } from '../core/types.js';
-import type { ImageDiff } from '../diff/types.js';
-import { toCycloneDx } from '../sbom/cyclonedx.js';
-import { toSpdx } from '../sbom/spdx.js';
+import type { ComplianceReport, ConfigScanResult } from '../checks/index.js';
+import { PortcullisError, type CatalogResult } from '../core/index.js';
+import type { ImageDiff } from '../diff/index.js';
+import { toCycloneDx, toSpdx } from '../sbom/index.js';
 import { renderComplianceJson, renderComplianceTable } from './compliance.js';
 import { renderConfigJsonChunks, renderConfigSarif, renderConfigTable } from './config.js';
 import { renderDiffJson, renderDiffTable } from './diff.js';

@@ -11,8 +11,8 @@ import type {
   OsInfo,
   Package,
   Unknown,
-} from '../core/types.js';
-import type { PackageType } from '../core/package-types.js';
+  PackageType,
+} from '../core/index.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

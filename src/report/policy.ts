@@ -3,7 +3,7 @@
  * (`portcullis-policy-test` schema version 1), SARIF 2.1.0 (one result per failing rule, at the
  * object's file and line), and the full explanation of one decision.
  */
-import type { Decision, RuleResult } from '../core/decision.js';
+import type { Decision, RuleResult } from '../core/index.js';
 
 export interface TestedObject {
   file: string;

@@ -1,5 +1,5 @@
 /** Renderers of `policy recheck`: what would now be denied and why, and what changed since the last run. */
-import type { RecheckResult } from '../admission/recheck.js';
+import type { RecheckResult } from '../admission/index.js';
 
 export function renderRecheckJson(r: RecheckResult, meta: { toolVersion: string; policies: readonly string[]; previousAt?: string }): string {
   const doc = {

@@ -5,9 +5,16 @@
  * redacted; nothing here ever sees a raw secret.
  */
 import { ANSI } from './ansi.js';
-import type { CatalogResult } from '../core/types.js';
-import { compareSeverity, RATED_SEVERITIES, SARIF_LEVEL_OF, SARIF_SECURITY_SEVERITY_OF, type RatedSeverity } from '../core/severity.js';
-import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
+import {
+  type CatalogResult,
+  compareSeverity,
+  RATED_SEVERITIES,
+  SARIF_LEVEL_OF,
+  SARIF_SECURITY_SEVERITY_OF,
+  type RatedSeverity,
+  type SecretFinding,
+  type SecretSkippedFile,
+} from '../core/index.js';
 
 export interface SecretReportInput {
   result: CatalogResult;

@@ -5,7 +5,7 @@
  * columns shrink until the table fits and long cells end in "…".
  */
 import pc from 'picocolors';
-import type { CatalogResult, Package } from '../core/types.js';
+import type { CatalogResult, Package } from '../core/index.js';
 import { cleanText } from './text.js';
 
 export interface TableOptions {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
-import type { ValidationResult } from '../sbom/validate.js';
+import type { ValidationResult } from '../sbom/index.js';
 
 const require = createRequire(import.meta.url);
 let validator: ValidateFunction | undefined;

@@ -15,8 +15,8 @@
  * - `properties`: `portcullis:vulnerability:fixState`, `portcullis:vulnerability:location`,
  *   `portcullis:vex:source`.
  */
-import { toCycloneDx } from '../sbom/cyclonedx.js';
-import type { VexFinding, VexNote, VulnerabilityFinding } from '../core/vulnerability.js';
+import { toCycloneDx } from '../sbom/index.js';
+import type { VexFinding, VexNote, VulnerabilityFinding } from '../core/index.js';
 import type { VulnReportInput, VulnRenderOptions } from './vulns.js';
 
 type Json = Record<string, unknown>;

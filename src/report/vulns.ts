@@ -1,11 +1,22 @@
 /** Vulnerability report renderers: table (grouped by target), JSON (schemaVersion 1) and SARIF 2.1.0. */
 import { ANSI } from './ansi.js';
-import type { CatalogResult } from '../core/types.js';
+import {
+  type CatalogResult,
+  type Coverage,
+  type MatchResult,
+  type SuppressedFinding,
+  uncoveredLine,
+  type VulnerabilityFinding,
+  packageTypeInfo,
+  compareSeverity,
+  SARIF_LEVEL_OF,
+  SARIF_SECURITY_SEVERITY_OF,
+  SEVERITIES,
+  type Severity,
+  type SecretFinding,
+  type SecretSkippedFile,
+} from '../core/index.js';
 import { createHash } from 'node:crypto';
-import { type Coverage, type MatchResult, type SuppressedFinding, uncoveredLine, type VulnerabilityFinding } from '../core/vulnerability.js';
-import { packageTypeInfo } from '../core/package-types.js';
-import { compareSeverity, SARIF_LEVEL_OF, SARIF_SECURITY_SEVERITY_OF, SEVERITIES, type Severity } from '../core/severity.js';
-import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
 import { addSecretsToSarifRun, secretJsonFields, secretTableLines } from './secrets.js';
 
 export interface VulnReportInput {

@@ -1,5 +1,5 @@
 /** Names, identifiers and package URLs for the scanned artifact itself (the SBOM's subject). */
-import type { ArtifactInfo, CatalogResult } from '../core/types.js';
+import type { ArtifactInfo, CatalogResult } from '../core/index.js';
 
 /** Human name of the artifact: the repository when known, the directory for rootfs scans, else the reference. */
 export function artifactName(result: CatalogResult): string {

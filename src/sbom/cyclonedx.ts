@@ -12,13 +12,12 @@
  * and documented in docs/json-report.md.
  */
 import { PackageURL } from 'packageurl-js';
-import type { CatalogResult, Package } from '../core/types.js';
+import { type CatalogResult, type Package, isOsPackageType } from '../core/index.js';
 import { artifactName, artifactPurl, isDirectoryArtifact, platformString } from './artifact.js';
 import { dependencyEdges, graphRoots, uniquePackages } from './graph.js';
 import { toCycloneDxLicenses } from './licenses.js';
 import { resolveWriterOptions, type SbomWriterOptions } from './options.js';
 import { supplierOf } from './supplier.js';
-import { isOsPackageType } from '../core/package-types.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 /** The package graph as the SBOM writers need it: unique packages and valid, de-duplicated edges. */
-import type { Package } from '../core/types.js';
+import type { Package } from '../core/index.js';
 
 /** Packages with their first occurrence kept when an id repeats (ids should be unique; never emit a duplicate). */
 export function uniquePackages(packages: readonly Package[]): Package[] {

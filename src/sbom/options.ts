@@ -3,7 +3,7 @@
  * that golden files are byte-for-byte stable.
  */
 import { randomUUID } from 'node:crypto';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export interface SbomWriterOptions {
   /** Version of Portcullis, recorded as the producing tool. */

@@ -4,9 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { PackageURL } from 'packageurl-js';
-import { PortcullisError } from '../core/errors.js';
-import { packageTypeOfPurl } from '../core/package-types.js';
-import type { CatalogResult, OsInfo, Package } from '../core/types.js';
+import {
+  PortcullisError,
+  packageTypeOfPurl,
+  type CatalogResult,
+  type OsInfo,
+  type Package,
+} from '../core/index.js';
 import { validateCycloneDx, validateSpdx } from './validate.js';
 
 function invalid(file: string, why: string): never {

@@ -6,7 +6,7 @@
  * catalogers' `dependsOn`. License strings that are not SPDX become `LicenseRef-…` ids defined in
  * `hasExtractedLicensingInfos`, so `licenseDeclared` is always a valid SPDX expression.
  */
-import type { CatalogResult, Package } from '../core/types.js';
+import type { CatalogResult, Package } from '../core/index.js';
 import { artifactName, artifactPurl, isDirectoryArtifact } from './artifact.js';
 import { dependencyEdges, uniquePackages } from './graph.js';
 import { LicenseRefs, toSpdxLicenseExpression } from './licenses.js';

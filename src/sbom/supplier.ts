@@ -2,7 +2,7 @@
  * Who supplied a package, from what the package database records: the Debian/Alpine `Maintainer`
  * (`metadata.maintainer`, "Name <email>") or the rpm `Vendor` (`metadata.vendor`).
  */
-import type { Package } from '../core/types.js';
+import type { Package } from '../core/index.js';
 
 export interface Supplier {
   kind: 'Person' | 'Organization';

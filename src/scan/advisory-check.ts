@@ -3,11 +3,15 @@
  * it recent? No data for any ecosystem found is `DB_EMPTY` (unless allowed), with the command
  * that fixes it; partial coverage and stale data are reported, never silent.
  */
-import { PortcullisError } from '../core/errors.js';
-import type { CatalogResult } from '../core/types.js';
-import { assessCoverage, coverageNotes, isDatabaseEmptyFor, type DataPresence } from '../vulndb/coverage.js';
-import { staleWarning, type SourceTimes } from '../vulndb/freshness.js';
-import { type Coverage, describeCoverageEntry } from '../core/vulnerability.js';
+import { PortcullisError, type CatalogResult, type Coverage, describeCoverageEntry } from '../core/index.js';
+import {
+  assessCoverage,
+  coverageNotes,
+  isDatabaseEmptyFor,
+  type DataPresence,
+  staleWarning,
+  type SourceTimes,
+} from '../vulndb/index.js';
 
 export interface AdvisoryCheckOptions {
   /** `--allow-empty-db`: scan even when nothing can be checked. */

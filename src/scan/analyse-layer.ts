@@ -3,10 +3,13 @@
  * LayerAnalysis: entries, whiteouts, facts, unknowns.
  */
 import type { Readable } from 'node:stream';
-import { emptyLayerAnalysis, type LayerAnalysis } from '../catalog/layer-analysis.js';
-import type { Cataloger, FileCandidate } from '../catalog/types.js';
-import { readLayer, type EntryHeader, type Want } from '../oci/layer-reader.js';
-import type { Limits } from '../oci/decompress.js';
+import {
+  emptyLayerAnalysis,
+  type LayerAnalysis,
+  type Cataloger,
+  type FileCandidate,
+} from '../catalog/index.js';
+import { readLayer, type EntryHeader, type Want, type Limits } from '../oci/index.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 

@@ -6,10 +6,9 @@
  */
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PortcullisError } from '../core/errors.js';
-import type { LayerAnalysis } from '../catalog/layer-analysis.js';
-import type { Cataloger } from '../catalog/types.js';
-import type { EntryType } from '../oci/layer-reader.js';
+import { PortcullisError } from '../core/index.js';
+import type { LayerAnalysis, Cataloger } from '../catalog/index.js';
+import type { EntryType } from '../oci/index.js';
 import { LayerCollector } from './analyse-layer.js';
 
 const SKIP_AT_ROOT = new Set(['proc', 'sys', 'dev', 'run']);

@@ -6,8 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { LayerAnalysis } from '../catalog/layer-analysis.js';
-import type { Cataloger } from '../catalog/types.js';
+import type { LayerAnalysis, Cataloger } from '../catalog/index.js';
 
 /** Bump when the LayerAnalysis shape or the walker's behaviour changes. */
 const ANALYSIS_FORMAT = 2;

@@ -2,19 +2,25 @@
  * Orchestration for `sbom` (and later `scan`): reference → source → layers (cached or read in
  * one streaming pass each) → merged catalog.
  */
-import { CATALOGERS } from '../catalog/registry.js';
-import { osCataloger } from '../catalog/os/cataloger.js';
-import { catalogLayers } from '../catalog/run.js';
-import type { Cataloger } from '../catalog/types.js';
-import type { LayerAnalysis } from '../catalog/layer-analysis.js';
-import type { MergedView } from '../catalog/view.js';
-import type { ArtifactInfo, CatalogResult, LayerInfo } from '../core/types.js';
-import type { Limits } from '../oci/decompress.js';
-import type { Platform, ImageConfig } from '../oci/manifest.js';
-import { openImageSource } from '../oci/open.js';
-import { parseImageReference, type ImageReference } from '../oci/reference.js';
-import type { Credentials } from '../oci/registry/credentials.js';
-import type { ResolvedImage } from '../oci/source.js';
+import {
+  CATALOGERS,
+  osCataloger,
+  catalogLayers,
+  type Cataloger,
+  type LayerAnalysis,
+  type MergedView,
+} from '../catalog/index.js';
+import type { ArtifactInfo, CatalogResult, LayerInfo } from '../core/index.js';
+import {
+  type Limits,
+  type Platform,
+  type ImageConfig,
+  openImageSource,
+  parseImageReference,
+  type ImageReference,
+  type Credentials,
+  type ResolvedImage,
+} from '../oci/index.js';
 import { analyseLayerStream } from './analyse-layer.js';
 import { analyseRootfs } from './analyse-rootfs.js';
 import { analyserKey, defaultCacheDir, LayerCache } from './cache.js';

@@ -5,7 +5,7 @@
  * (`cpe:/a:npm:%40scope%2flib:1.2.3`).
  */
 import { PackageURL } from 'packageurl-js';
-import type { OsInfo } from '../core/types.js';
+import type { OsInfo } from '../core/index.js';
 
 /** os-release ID → NVD vendor:product of the OS. Others: `ID:ID_linux`. */
 const OS_CPE: Record<string, string> = {

@@ -1,9 +1,12 @@
 /** A scan as Grafeas notes and occurrences: the `occurrences:replaceScan` request body (DISCOVERY, PACKAGE, VULNERABILITY). */
 import { createHash } from 'node:crypto';
-import type { CatalogResult, Package } from '../core/types.js';
-import type { VulnerabilityFinding } from '../core/vulnerability.js';
-import { grafeasPackageTypeOf } from '../core/package-types.js';
-import { GRAFEAS_SEVERITY_OF } from '../core/severity.js';
+import {
+  type CatalogResult,
+  type Package,
+  type VulnerabilityFinding,
+  grafeasPackageTypeOf,
+  GRAFEAS_SEVERITY_OF,
+} from '../core/index.js';
 import { affectedCpeUri, osCpeUri } from './grafeas-cpe.js';
 
 export const DEFAULT_NOTES_PROJECT = 'portcullis-vulnerabilities';

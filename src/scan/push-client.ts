@@ -1,8 +1,7 @@
 /** The client of `scan --push`: TLS trust as the user says, one `occurrences:replaceScan` request, retried under the one policy of src/http. */
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError, type Secret } from '../core/index.js';
 import { createHttpClient, HttpNetworkError, tryParseFingerprint, type RetryPolicy, type TlsSettings } from '../http/index.js';
 import { type Json, type ScanRecord } from './grafeas-record.js';
-import type { Secret } from '../core/secret.js';
 
 // ---------------------------------------------------------------------------------------------
 // The client

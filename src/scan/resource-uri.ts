@@ -1,7 +1,6 @@
 /** The Grafeas resource URI of a scanned image: `https://REGISTRY/REPO@sha256:…`. */
-import { PortcullisError } from '../core/errors.js';
-import type { ArtifactInfo, CatalogResult } from '../core/types.js';
-import { parseDockerReference } from '../oci/reference.js';
+import { PortcullisError, type ArtifactInfo, type CatalogResult } from '../core/index.js';
+import { parseDockerReference } from '../oci/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Resource URI

@@ -6,14 +6,19 @@
  * - `runImageConfigScan`: the image configuration rules over an image's config and merged
  *   filesystem (`scan image|rootfs --scanners config`); no package catalogers, no advisory data.
  */
-import { evaluateCompliance, type ComplianceReport } from '../checks/compliance/evaluate.js';
-import type { Framework } from '../checks/compliance/frameworks.js';
-import { scanConfig, type ConfigScanOptions } from '../checks/config-scan.js';
-import type { CustomRule } from '../checks/custom/load.js';
-import { scanImageConfig } from '../checks/image/evaluate.js';
-import type { Policy } from '../checks/k8s/namespaces.js';
-import { ruleIdsOf } from '../checks/rule-sets.js';
-import type { ConfigScanResult, ConfigUnknown } from '../checks/types.js';
+import {
+  evaluateCompliance,
+  type ComplianceReport,
+  type Framework,
+  scanConfig,
+  type ConfigScanOptions,
+  type CustomRule,
+  scanImageConfig,
+  type Policy,
+  ruleIdsOf,
+  type ConfigScanResult,
+  type ConfigUnknown,
+} from '../checks/index.js';
 import { analyseTarget, type CatalogTargetOptions } from './catalog-target.js';
 import type { ProgressListener } from './progress.js';
 import { targetReference } from './run.js';

@@ -4,20 +4,32 @@
  * rendering, no stdout and no exit status: the CLI renders the report and picks the status from
  * `failed`; a gate, a queue worker or the admission webhook call the same function.
  */
-import { PortcullisError } from '../core/errors.js';
-import type { CatalogResult } from '../core/types.js';
-import { parseImageReference } from '../oci/reference.js';
-import { readSbom } from '../sbom/read.js';
-import type { SecretFinding, SecretSkippedFile } from '../core/secret-finding.js';
-import type { Coverage, MatchResult, SuppressedFinding, VulnerabilityFinding } from '../core/vulnerability.js';
-import { dataPresenceOf, languageEcosystemsOf } from '../vulndb/coverage.js';
-import { filterFindings, type IgnoreRule } from '../vulndb/filter.js';
-import { DEFAULT_MAX_AGE_DAYS } from '../vulndb/freshness.js';
-import type { AdvisorySource } from '../vulndb/index-file/open.js';
-import { matchCatalog, releaseOf } from '../vulndb/match.js';
-import type { Severity } from '../core/severity.js';
-import { loadIndexFrom } from '../vulndb/store-index.js';
-import { applyVex, type VexStatement } from '../vulndb/vex.js';
+import {
+  PortcullisError,
+  type CatalogResult,
+  type SecretFinding,
+  type SecretSkippedFile,
+  type Coverage,
+  type MatchResult,
+  type SuppressedFinding,
+  type VulnerabilityFinding,
+  type Severity,
+} from '../core/index.js';
+import { parseImageReference } from '../oci/index.js';
+import { readSbom } from '../sbom/index.js';
+import {
+  dataPresenceOf,
+  languageEcosystemsOf,
+  filterFindings,
+  type IgnoreRule,
+  DEFAULT_MAX_AGE_DAYS,
+  type AdvisorySource,
+  matchCatalog,
+  releaseOf,
+  loadIndexFrom,
+  applyVex,
+  type VexStatement,
+} from '../vulndb/index.js';
 import { checkAdvisoryData } from './advisory-check.js';
 import { analyseTarget, type CatalogTargetOptions } from './catalog-target.js';
 import type { ProgressListener } from './progress.js';

@@ -2,10 +2,9 @@
  * What a scan looks for (`vuln`, `secret`), which catalogers the layer walk runs for it, and the
  * filters secret findings go through (`--severity`, ignore file).
  */
-import { CATALOGERS } from '../catalog/registry.js';
-import type { Cataloger } from '../catalog/types.js';
-import type { SecretFinding } from '../core/secret-finding.js';
-import type { IgnoreRule } from '../vulndb/filter.js';
+import { CATALOGERS, type Cataloger } from '../catalog/index.js';
+import type { SecretFinding } from '../core/index.js';
+import type { IgnoreRule } from '../vulndb/index.js';
 import { SECRET_CATALOGER } from './secrets.js';
 
 export const SCANNERS = ['vuln', 'secret'] as const;

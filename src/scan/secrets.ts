@@ -3,11 +3,15 @@
  * view — a file deleted by an upper layer is still in the lower layer's blob), the image config's
  * environment and its history `created_by` lines, each with the layer that holds it.
  */
-import type { Cataloger } from '../catalog/types.js';
-import type { CatalogResult, LayerInfo } from '../core/types.js';
-import { secretCataloger } from '../secrets/cataloger.js';
-import { redactSecrets, scanSecrets } from '../secrets/scan.js';
-import type { SecretFinding, SecretMatch, SecretSkippedFile } from '../core/secret-finding.js';
+import type { Cataloger } from '../catalog/index.js';
+import type {
+  CatalogResult,
+  LayerInfo,
+  SecretFinding,
+  SecretMatch,
+  SecretSkippedFile,
+} from '../core/index.js';
+import { secretCataloger, redactSecrets, scanSecrets } from '../secrets/index.js';
 import type { AnalysedTarget } from './catalog-target.js';
 
 /** The secret cataloger, checked against the cataloger contract. */

@@ -21,7 +21,7 @@
  *   still read.
  */
 import { isBinary, scanSecrets } from './scan.js';
-import type { SecretMatch } from '../core/secret-finding.js';
+import type { SecretMatch } from '../core/index.js';
 
 /** Largest file the secret scanner reads. */
 export const SECRET_MAX_FILE_SIZE = 10 * 1024 * 1024;

@@ -11,7 +11,7 @@
  */
 import { SECRET_RULES } from './rules.js';
 import type { SecretRule } from './types.js';
-import type { SecretMatch } from '../core/secret-finding.js';
+import type { SecretMatch } from '../core/index.js';
 
 export interface ScanSecretsOptions {
   /** Rules to apply; default the built-in table. */

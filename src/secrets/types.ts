@@ -2,8 +2,7 @@
  * Secret-detection rules (data). What the scanner returns and a scan reports (`SecretMatch`,
  * `SecretFinding`) is shared vocabulary in `core/secret-finding.ts`: no type ever holds a raw secret.
  */
-import type { SecretCategory } from '../core/secret-finding.js';
-import type { RatedSeverity } from '../core/severity.js';
+import type { SecretCategory, RatedSeverity } from '../core/index.js';
 
 /** One detection rule. Rules are data; `scanSecrets` is the only code that evaluates them. */
 export interface SecretRule {

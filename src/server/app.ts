@@ -17,9 +17,9 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Kysely, RawBuilder } from 'kysely';
-import type { AuditEntry } from '../core/audit-entry.js';
+import type { AuditEntry } from '../core/index.js';
 import type { Logger } from 'pino';
-import type { Database } from '../store/schema.js';
+import type { Database } from '../store/index.js';
 import type { AuditFn, Env, RouteGroup } from './context.js';
 import { errorResponse, googleError } from './errors.js';
 import type { Metrics } from './metrics.js';

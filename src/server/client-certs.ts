@@ -18,7 +18,7 @@ import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import { ROLES, type Principal } from './tokens.js';
 
 const project = z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._~-]{0,254})$/, 'a project id or "*"');

@@ -7,8 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { AuditEntry } from '../core/audit-entry.js';
-import type { Database } from '../store/schema.js';
+import type { AuditEntry } from '../core/index.js';
+import type { Database } from '../store/index.js';
 import type { Principal } from './tokens.js';
 
 

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import { isPortcullisError, PortcullisError, type ErrorCode } from '../core/errors.js';
+import { isPortcullisError, PortcullisError, type ErrorCode } from '../core/index.js';
 import type { Env } from './context.js';
 
 export type RpcStatus = 'INVALID_ARGUMENT' | 'UNAUTHENTICATED' | 'PERMISSION_DENIED' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'RESOURCE_EXHAUSTED' | 'FAILED_PRECONDITION' | 'UNIMPLEMENTED' | 'UNAVAILABLE' | 'INTERNAL';

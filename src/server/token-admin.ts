@@ -3,8 +3,8 @@
  * does, whether the CLI owns the store or asks the running server (routes/admin.ts) to do it.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { PortcullisError } from '../core/errors.js';
-import type { Database } from '../store/schema.js';
+import { PortcullisError } from '../core/index.js';
+import type { Database } from '../store/index.js';
 import type { AuditFn } from './context.js';
 import { createToken, revokeToken, type TokenInfo } from './tokens.js';
 

@@ -13,7 +13,7 @@
  * revocation: `put` drops it unless no invalidation happened since its `ticket()`.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database } from '../store/index.js';
 import { checkToken, findTokenByHash, hashToken, isTokenShaped, type TokenInfo, type VerifyResult } from './tokens.js';
 
 export interface TokenCacheOptions {

@@ -6,8 +6,7 @@
  * the cache itself: nothing to follow.
  */
 import type { Logger } from 'pino';
-import type { Listener } from '../store/notifications.js';
-import type { Store } from '../store/store.js';
+import type { Listener, Store } from '../store/index.js';
 import type { TokenCache } from './token-cache.js';
 import { TOKEN_REVOKED_CHANNEL } from './tokens.js';
 

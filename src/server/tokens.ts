@@ -5,8 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { PortcullisError } from '../core/errors.js';
-import type { Database } from '../store/schema.js';
+import { PortcullisError } from '../core/index.js';
+import type { Database } from '../store/index.js';
 
 export const ROLES = ['viewer', 'writer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -8,7 +8,7 @@
 import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 /** Our marker: written into a data directory once it holds a Portcullis database. */
 export const MARKER_FILE = 'portcullis-store.json';

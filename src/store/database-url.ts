@@ -1,6 +1,5 @@
 /** `--database-url` checked before any connection attempt: a PostgreSQL URL, or an input error. */
-import { PortcullisError } from '../core/errors.js';
-import { redactUrl } from '../core/secret.js';
+import { PortcullisError, redactUrl } from '../core/index.js';
 
 
 export function checkDatabaseUrl(url: string): void {

@@ -5,9 +5,8 @@
  * directory is checked first (data-dir.ts) and owned by one process at a time (lock.ts).
  */
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError, redactUrl } from '../core/index.js';
 import { MIGRATIONS } from './migrations.js';
-import { redactUrl } from '../core/secret.js';
 import { ADVISORY_LOCKS } from './advisory-locks.js';
 import { checkDatabaseUrl } from './database-url.js';
 import { defaultDataDir, prepareDataDir, writeMarker } from './data-dir.js';

@@ -1,4 +1,4 @@
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 
 export function invalidVersion(scheme: string, v: string, why: string): PortcullisError {
   return new PortcullisError({ code: 'INVALID_VERSION', message: `Cannot parse ${scheme} version "${v}": ${why}`, hint: `Check the version string against the ${scheme} version rules.` });

@@ -10,7 +10,7 @@ import { rpmScheme } from './rpm.js';
 import { rubygemsScheme } from './rubygems.js';
 import { goScheme, npmScheme, semverScheme } from './semver.js';
 import type { VersionScheme } from './types.js';
-import { ecosystemKey, PACKAGE_TYPES } from '../core/package-types.js';
+import { ecosystemKey, PACKAGE_TYPES } from '../core/index.js';
 
 export const VERSION_SCHEMES: ReadonlyMap<string, VersionScheme> = new Map(
   [dpkgScheme, apkScheme, rpmScheme, semverScheme, npmScheme, pep440Scheme, mavenScheme, goScheme, rubygemsScheme, nugetScheme, composerScheme, genericScheme].map((s) => [s.id, s]),

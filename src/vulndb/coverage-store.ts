@@ -1,7 +1,7 @@
 /**
  * When each advisory source was last confirmed current (imported, or answered 304), from the store.
  */
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/index.js';
 import type { SourceTimes } from './freshness.js';
 
 /** Import and last-check times of every source. */

@@ -5,9 +5,13 @@
  * folded into "0 vulnerabilities". Pure: the caller says which data exists, however it is read
  * (the store, an index file).
  */
-import { isOsPackageType, osvEcosystemOfType } from '../core/package-types.js';
-import type { CatalogResult } from '../core/types.js';
-import type { Coverage, CoverageEntry } from '../core/vulnerability.js';
+import {
+  isOsPackageType,
+  osvEcosystemOfType,
+  type CatalogResult,
+  type Coverage,
+  type CoverageEntry,
+} from '../core/index.js';
 import { osvEcosystemOf, releaseOf } from './match.js';
 
 /** Which advisory data exists, whatever holds it. */

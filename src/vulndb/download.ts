@@ -11,8 +11,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSyn
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { PortcullisError } from '../core/errors.js';
-import { redactUrl } from '../core/secret.js';
+import { PortcullisError, redactUrl } from '../core/index.js';
 import { createHttpClient, errorCodeOf, HttpNetworkError, type HttpClient, type RetryPolicy } from '../http/index.js';
 
 export interface DownloadOptions {

@@ -14,10 +14,9 @@ import { createReadStream, createWriteStream, renameSync, rmSync, statSync } fro
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { createGunzip, createGzip } from 'node:zlib';
-import { PortcullisError } from '../core/errors.js';
-import type { Store } from '../store/store.js';
+import { PortcullisError, type FixState } from '../core/index.js';
+import type { Store } from '../store/index.js';
 import type { OsvRecord } from './osv.js';
-import type { FixState } from '../core/vulnerability.js';
 import type { OsAdvisory } from './types.js';
 
 export const EXPORT_FORMAT = 'portcullis-advisory-db';

@@ -3,9 +3,7 @@
  * (`.portcullisignore`: one id per line, optional `exp:YYYY-MM-DD` and `path:GLOB`, `#` comments).
  */
 import { readFileSync } from 'node:fs';
-import { PortcullisError } from '../core/errors.js';
-import type { VulnerabilityFinding } from '../core/vulnerability.js';
-import type { Severity } from '../core/severity.js';
+import { PortcullisError, type VulnerabilityFinding, type Severity } from '../core/index.js';
 
 export interface IgnoreRule {
   id: string;

@@ -7,7 +7,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Unzip, UnzipInflate } from 'fflate';
-import { PortcullisError } from '../core/errors.js';
+import { PortcullisError } from '../core/index.js';
 import type { OsvRecord } from './osv.js';
 
 /** Largest single record file accepted inside an export. */

@@ -4,11 +4,17 @@
  * one finding per package. Language packages installed by an OS package (`metadata.osPackage`)
  * are left to the distribution's advisories, which know its backports.
  */
-import { ecosystemKey, osvEcosystemOfType } from '../core/package-types.js';
-import { severityRank, type SeverityInfo } from '../core/severity.js';
-import type { CatalogResult, Package } from '../core/types.js';
-import type { MatchResult, VulnerabilityFinding } from '../core/vulnerability.js';
-import { schemeFor } from '../versions/registry.js';
+import {
+  ecosystemKey,
+  osvEcosystemOfType,
+  severityRank,
+  type SeverityInfo,
+  type CatalogResult,
+  type Package,
+  type MatchResult,
+  type VulnerabilityFinding,
+} from '../core/index.js';
+import { schemeFor } from '../versions/index.js';
 import { ecosystemMatches, evaluateOsv, type OsvRecord } from './osv.js';
 import { osvSeverity, vendorSeverity } from './severity.js';
 import type { OsAdvisory } from './types.js';

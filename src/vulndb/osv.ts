@@ -3,11 +3,9 @@
  * evaluation of `affected[].ranges` (SEMVER, ECOSYSTEM; GIT ranges by exact commit only, since the
  * repository's history is not at hand) and `affected[].versions`.
  */
-import { ecosystemKey } from '../core/package-types.js';
+import { ecosystemKey } from '../core/index.js';
 import { parse as parseYaml } from 'yaml';
-import { schemeFor } from '../versions/registry.js';
-import { semverScheme } from '../versions/semver.js';
-import type { VersionScheme } from '../versions/types.js';
+import { schemeFor, semverScheme, type VersionScheme } from '../versions/index.js';
 
 export interface OsvEvent {
   introduced?: string;

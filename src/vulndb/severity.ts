@@ -4,7 +4,7 @@
  * `core/severity.ts`.
  */
 import cvss from 'ae-cvss-calculator';
-import type { Severity, SeverityInfo } from '../core/severity.js';
+import type { Severity, SeverityInfo } from '../core/index.js';
 
 const { Cvss3P0, Cvss3P1, Cvss4P0 } = cvss;
 

@@ -1,14 +1,14 @@
 /**
- * The SQL side of the advisory data seam (`AdvisoryData` in store-index.ts): PostgreSQL and the
+ * The SQL side of the advisory data seam (`AdvisoryData` in advisory-data.ts): PostgreSQL and the
  * embedded store alike. Results are ordered (records by id, bytewise; OS advisories in import
  * order) so that the advisory index file, built from the same tables, answers identically.
  */
-import { ecosystemKey } from '../core/package-types.js';
+import { ecosystemKey } from '../core/index.js';
 import { loadSourceTimes } from './coverage-store.js';
 import { sql } from 'kysely';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/index.js';
 import type { OsvRecord } from './osv.js';
-import { osAdvisoryOf, type AdvisoryCoverage, type AdvisoryData } from './store-index.js';
+import { osAdvisoryOf, type AdvisoryCoverage, type AdvisoryData } from './advisory-data.js';
 import type { OsAdvisory } from './types.js';
 
 function parseRecord(record: unknown): OsvRecord {

@@ -1,5 +1,5 @@
 /** Normalised advisory data, whatever the source. */
-import type { FixState } from '../core/vulnerability.js';
+import type { FixState } from '../core/index.js';
 
 /** A distribution's statement about one vulnerability in one source package of one release. */
 export interface OsAdvisory {

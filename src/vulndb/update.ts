@@ -4,8 +4,8 @@
  * public locations or an internal mirror of the same layout. Each source is its own transaction:
  * one that fails keeps its previous data, and the others go on.
  */
-import { PortcullisError } from '../core/errors.js';
-import type { Store } from '../store/store.js';
+import { PortcullisError } from '../core/index.js';
+import type { Store } from '../store/index.js';
 import { importInput, type ImportInputOptions, type ImportReport } from './import.js';
 import { DEFAULT_SOURCES, defaultSourceById, sourceUrl } from './sources/defaults.js';
 

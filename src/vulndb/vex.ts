@@ -21,9 +21,16 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { PackageURL } from 'packageurl-js';
-import { PortcullisError } from '../core/errors.js';
-import type { ArtifactInfo, CatalogResult, Package } from '../core/types.js';
-import type { SuppressedFinding, VexFinding, VexNote, VulnerabilityFinding } from '../core/vulnerability.js';
+import {
+  PortcullisError,
+  type ArtifactInfo,
+  type CatalogResult,
+  type Package,
+  type SuppressedFinding,
+  type VexFinding,
+  type VexNote,
+  type VulnerabilityFinding,
+} from '../core/index.js';
 import { isCycloneDxBom, parseCycloneDxVex } from './vex/cyclonedx-vex.js';
 import { isOpenVex, parseOpenVex } from './vex/openvex.js';
 import {

@@ -6,12 +6,10 @@
  * `lastScanTime` (else its create time; without one, the oldest finding's), so the engine can
  * refuse evidence older than `maxEvidenceAge`. No scan recorded is an error answer, not "clean".
  */
-import { isPortcullisError, PortcullisError } from '../../core/errors.js';
+import { isPortcullisError, PortcullisError, type Severity } from '../../core/index.js';
 import type { Evidence, EvidenceProvider, ImageAtDigest, VulnerabilityFinding, VulnerabilityReport } from '../../policy/index.js';
 import { createHttpClient } from '../../http/index.js';
-import type { PushTls } from '../../scan/push-client.js';
-import { uriOf } from '../../scan/resource-uri.js';
-import type { Severity } from '../../core/severity.js';
+import { type PushTls, uriOf } from '../../scan/index.js';
 
 export interface MetadataEvidenceOptions {
   /** The server's base URL (https://metadata.example:8443). */

@@ -7,11 +7,9 @@
  * It lives with the admission adapters because `policy/` takes no network dependency: the CLI's
  * `policy test` and the webhook both wire it in.
  */
-import { readCosignImage } from '../../attest/cosign-storage.js';
-import { resolveDigest } from '../../attest/operations.js';
-import { readBundleReferrers } from '../../attest/referrers.js';
-import { isPortcullisError } from '../../core/errors.js';
-import type { RegistryClient } from '../../oci/registry/client.js';
+import { readCosignImage, resolveDigest, readBundleReferrers } from '../../attest/index.js';
+import { isPortcullisError } from '../../core/index.js';
+import type { RegistryClient } from '../../oci/index.js';
 import type { Evidence, EvidenceProvider, ImageAtDigest, ImageName, SignedArtifacts } from '../../policy/index.js';
 
 export interface RegistryEvidenceOptions {

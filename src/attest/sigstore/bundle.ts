@@ -8,7 +8,7 @@
  * then what proves inclusion, as v0.1 clients did.
  */
 import { bundleFromJSON, bundleToJSON, type Bundle } from '@sigstore/bundle';
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 import type { DsseEnvelope } from '../dsse.js';
 
 export const BUNDLE_V01_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.1';

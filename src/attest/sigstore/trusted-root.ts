@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 
 /** The TUF repository whose seed carries the public-good root. */
 export const PUBLIC_GOOD_TUF_URL = 'https://tuf-repo-cdn.sigstore.dev';

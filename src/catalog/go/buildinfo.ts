@@ -13,7 +13,7 @@
  * - module info is framed by two 16-byte sentinels, kept only when the text ends in a newline
  *   right before the closing sentinel.
  */
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 import { offsetOfAddress, readExecutable, type Executable, type FileRange } from './exe.js';
 import { parseModinfo, type GoModInfo } from './parse-modinfo.js';
 

@@ -10,7 +10,7 @@
  * on the packages contained in it (shaded coordinates and nested archives).
  */
 import { PackageURL } from 'packageurl-js';
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 import { defineCataloger, type PackageDraft } from '../types.js';
 import { isJavaArchiveName, readJavaArchive, type JavaArchiveFact } from './read-archive.js';
 

@@ -10,7 +10,7 @@
  * budget fails the whole archive with DECOMPRESSION_BOMB (an "unknown" for the scan).
  */
 import { unzipSync, type UnzipFileInfo } from 'fflate';
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 import { normaliseLicenses } from '../license.js';
 import { nameVersionFromFile } from './file-name.js';
 import { bundleLicenses, parseManifest, type Manifest } from './parse-manifest.js';

@@ -1,7 +1,7 @@
 /** Types and helpers shared by the JavaScript catalogers (npm, yarn, pnpm, installed node_modules). */
 import { PackageURL } from 'packageurl-js';
 import { normaliseLicenses } from '../license.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../core/index.js';
 
 /**
  * One package of a lockfile. Copies with the same name and version are merged into one entry:

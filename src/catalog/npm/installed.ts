@@ -11,7 +11,7 @@
  * carrying both pieces of evidence. The project's own `package.json` is reported as the
  * application package (see application.ts), depending on what it names that is installed.
  */
-import { isPortcullisError } from '../../core/errors.js';
+import { isPortcullisError } from '../../core/index.js';
 import { defineCataloger, type AssembleContext, type CatalogFile, type Fact, type PackageDraft } from '../types.js';
 import { APPLICATION_KEY, isApplicationManifest } from './application.js';
 import { basename, depNames, dirname, inNodeModules, lockMetadata, nameFromModulePath, npmLicenses, npmPurl, parseJsonObject, projectDirOf, resolveNodeModule, type LockedPackage, type LockFact } from './common.js';

@@ -9,7 +9,7 @@
  */
 import { normaliseLicenses } from '../license.js';
 import { depNames, inNodeModules, LockCollector, nameFromModulePath, basename, parseJsonObject, resolveNodeModule, type LockFact } from './common.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../core/index.js';
 
 interface V2Entry {
   name?: unknown;

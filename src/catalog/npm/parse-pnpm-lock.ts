@@ -11,7 +11,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { LockCollector, type LockFact } from './common.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../core/index.js';
 
 /** Splits a package key of any lockfile version into name and version (peers dropped). */
 export function parsePnpmKey(key: string): { name: string; version: string } | undefined {

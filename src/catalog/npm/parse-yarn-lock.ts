@@ -6,7 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { LockCollector, type LockFact } from './common.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../core/index.js';
 
 interface Block {
   descriptors: string[];

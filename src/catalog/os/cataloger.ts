@@ -2,7 +2,7 @@
  * OS detection from os-release (https://www.freedesktop.org/software/systemd/man/os-release.html)
  * with the usual fallbacks for images that lack it.
  */
-import type { OsInfo } from '../../core/types.js';
+import type { OsInfo } from '../../core/index.js';
 import { defineCataloger, type AssembleContext, type Fact } from '../types.js';
 
 /** Parsed content of one OS identification file. */

@@ -5,8 +5,7 @@
  * or nothing in Portcullis maps to it). Custom rules join a control through their `compliance`
  * list (`cis-k8s:5.7.3`).
  */
-import { PortcullisError } from '../../core/errors.js';
-import type { ConfigFinding } from '../../core/config-finding.js';
+import { PortcullisError, type ConfigFinding } from '../../core/index.js';
 import { FRAMEWORKS, type Framework } from './frameworks.js';
 
 export const COMPLIANCE_STATUSES = ['pass', 'fail', 'not-assessed'] as const;

@@ -5,7 +5,7 @@
  * The finding points at the first `object.…` / `podSpec.…` field the expression reads, as far
  * as that field exists.
  */
-import type { ConfigFinding } from '../../core/config-finding.js';
+import type { ConfigFinding } from '../../core/index.js';
 import { findingFromHits } from '../k8s/_finding.js';
 import type { LoadResult, ManifestObject } from '../k8s/load.js';
 import type { FieldPath } from '../k8s/pss/types.js';

@@ -28,10 +28,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Environment } from '@marcbachmann/cel-js';
 import { parseAllDocuments } from 'yaml';
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError, isSeverity, SEVERITIES, isRecord } from '../../core/index.js';
 import type { RuleDef } from '../rule.js';
-import { isSeverity, SEVERITIES } from '../../core/severity.js';
-import { isRecord } from '../../core/is-record.js';
 
 export interface CustomRule extends RuleDef {
   file: string;

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { ConfigUnknown } from '../types.js';
 import { parseDockerfile } from './parse.js';
 import { DOCKERFILE_RULES, stagesOf } from './rules.js';
-import type { ConfigFinding } from '../../core/config-finding.js';
+import type { ConfigFinding } from '../../core/index.js';
 
 export interface DockerfileInput {
   file: string;

@@ -9,7 +9,7 @@
  */
 import { isCredentialName, isLiteralSecretValue } from '../_credentials.js';
 import type { RuleDef } from '../rule.js';
-import type { Severity } from '../../core/severity.js';
+import type { Severity } from '../../core/index.js';
 import { splitWords, type Instruction, type ParsedDockerfile } from './parse.js';
 
 export interface Stage {

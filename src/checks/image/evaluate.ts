@@ -5,7 +5,7 @@
  */
 import type { ConfigScanResult } from '../types.js';
 import { IMAGE_RULES, type ImageInput } from './rules.js';
-import type { ConfigFinding } from '../../core/config-finding.js';
+import type { ConfigFinding } from '../../core/index.js';
 
 export function imageFindings(img: ImageInput): ConfigFinding[] {
   const out: ConfigFinding[] = [];

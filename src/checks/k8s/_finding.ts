@@ -7,8 +7,13 @@ import type { RuleDef } from '../rule.js';
 import { formatFieldPath } from '../types.js';
 import type { ManifestObject } from './load.js';
 import type { FieldPath } from './pss/types.js';
-import type { ConfigFinding, ConfigLocation, ConfigObjectRef } from '../../core/config-finding.js';
-import { maxSeverity, type Severity } from '../../core/severity.js';
+import {
+  type ConfigFinding,
+  type ConfigLocation,
+  type ConfigObjectRef,
+  maxSeverity,
+  type Severity,
+} from '../../core/index.js';
 
 /** A field of another object a finding depends on (the NetworkPolicy, the Role, the Secret). */
 export interface RelatedField {

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { isDockerfileName, looksLikeDockerfile } from '../dockerfile/parse.js';
 import type { FieldPath } from './pss/types.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../core/index.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 32 << 20;
 export const DEFAULT_MAX_ALIAS_COUNT = 100;

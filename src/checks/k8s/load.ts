@@ -24,7 +24,7 @@ import {
 } from './_parse-manifests.js';
 import { parseFilesInParallel, parseWorkerCount, type ParseTask } from './_parse-pool.js';
 import type { FieldPath } from './pss/types.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../core/index.js';
 
 export { DEFAULT_MAX_ALIAS_COUNT, DEFAULT_MAX_FILE_BYTES, type ManifestUnknown };
 

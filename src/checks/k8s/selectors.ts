@@ -1,4 +1,4 @@
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../core/index.js';
 /**
  * Kubernetes label selectors (metav1.LabelSelector) with the API's semantics: `matchLabels` and
  * `matchExpressions` are ANDed; an empty selector matches everything. Operators: `In` (key present

@@ -5,7 +5,7 @@
  */
 import type { ManifestObject } from './load.js';
 import type { FieldPath, PodMetaLike, PodSpecLike } from './pss/types.js';
-import { isRecord } from '../../core/is-record.js';
+import { isRecord } from '../../core/index.js';
 
 interface WorkloadKind {
   /** API groups (the part of apiVersion before `/`; `''` for the core group). */

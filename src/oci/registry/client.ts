@@ -5,7 +5,7 @@
  * sequences by push.ts), capped reads, digests verified on every read.
  */
 import type { Readable } from 'node:stream';
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 import { createHttpClient, HttpNetworkError, readCapped, type HttpClient, type HttpMethod, type HttpResponse, type RetryPolicy } from '../../http/index.js';
 import { digestOf, mismatch, VerifyingStream } from '../digest.js';
 import { MANIFEST_ACCEPT } from '../media-types.js';

@@ -4,7 +4,7 @@
  * checked on the way), every child manifest of an index, then the manifest bytes unchanged, so
  * the digest at the destination is the digest at the source.
  */
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 import { parseManifestOrIndex } from '../manifest.js';
 import type { RegistryClient } from './client.js';
 import { blobExists, mountBlob, pushBlobStream, pushManifest, pushSubjectManifest } from './push.js';

@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PortcullisError } from '../../core/errors.js';
-import { Secret } from '../../core/secret.js';
+import { PortcullisError, Secret } from '../../core/index.js';
 
 export interface Credentials {
   username: string;

@@ -7,7 +7,7 @@
  * the client. Every digest the registry announces is checked against the bytes we sent.
  */
 import type { Readable } from 'node:stream';
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 import { DEFAULT_RETRY_STATUSES, retryAfterMs, RetryableStatus, withRetry, type HttpResponse, type RetryPolicy } from '../../http/index.js';
 import { digestOf, mismatch } from '../digest.js';
 import { isDigest, parseManifestOrIndex, type Descriptor, type ImageIndex } from '../manifest.js';

@@ -1,5 +1,5 @@
 /** `docker://` image source on the registry client. */
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError } from '../../core/index.js';
 import { checkImageManifest, hostPlatform, parseImageConfig, parseManifestOrIndex, selectPlatform } from '../manifest.js';
 import { layerCompression } from '../media-types.js';
 import { formatDockerReference, type DockerReference } from '../reference.js';

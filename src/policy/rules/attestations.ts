@@ -2,8 +2,8 @@
  * `attestations`: for each required predicate type, a statement about the digest signed by one of
  * the rule's authorities whose predicate satisfies the CEL condition.
  */
-import type { DecisionEvidence } from '../../core/decision.js';
-import { PREDICATE_KINDS } from '../../attest/intoto.js';
+import type { DecisionEvidence } from '../../core/index.js';
+import { PREDICATE_KINDS } from '../../attest/index.js';
 import type { AttestationRule } from '../compile.js';
 import { verifyWith } from '../verify.js';
 import { evidenceError, pinned, type ImageRule, type ImageRuleContext, type RuleDraft } from './types.js';

@@ -3,9 +3,13 @@
  * `scan config` uses (`checks/k8s/pss`), so the admission verdict and the scan agree exactly.
  * One result per violated control, named `podSecurity/<check id>`.
  */
-import { evaluatePod, formatViolation, resolveVersion } from '../../checks/k8s/pss/evaluate.js';
-import { formatPssVersion } from '../../checks/k8s/pss/version.js';
-import type { PodTemplate } from '../../checks/k8s/workloads.js';
+import {
+  evaluatePod,
+  formatViolation,
+  resolveVersion,
+  formatPssVersion,
+  type PodTemplate,
+} from '../../checks/index.js';
 import type { WorkloadPolicy } from '../compile.js';
 import type { RuleDraft } from './types.js';
 

@@ -3,7 +3,7 @@
  * (public keys, PKCS#11 keys, or keyless identities under a trusted root), in either layout that
  * `portcullis sign` writes (`.sig` tag, OCI 1.1 referrer bundles).
  */
-import type { DecisionEvidence } from '../../core/decision.js';
+import type { DecisionEvidence } from '../../core/index.js';
 import { verifyWith } from '../verify.js';
 import { evidenceError, pinned, type ImageRule } from './types.js';
 

@@ -3,7 +3,7 @@
  * image that reached Docker Hub through the implicit default (`nginx`) is warned about even when
  * Docker Hub is trusted: the name does not say where it comes from.
  */
-import { isTrustedImage } from '../../checks/k8s/hardening/images.js';
+import { isTrustedImage } from '../../checks/index.js';
 import type { ImageRule, RuleDraft } from './types.js';
 
 export const trustedRegistriesRule: ImageRule = {

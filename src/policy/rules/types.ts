@@ -1,5 +1,5 @@
 /** The shape of an image rule: one file per rule under `rules/`, listed in `rules/registry.ts`. */
-import type { DecisionEvidence, JsonPatchOperation, RuleOutcome } from '../../core/decision.js';
+import type { DecisionEvidence, JsonPatchOperation, RuleOutcome } from '../../core/index.js';
 import type { ImagePolicy } from '../compile.js';
 import type { Evidence, EvidenceProvider, ImageName } from '../evidence.js';
 import type { ObjectImage } from '../images.js';

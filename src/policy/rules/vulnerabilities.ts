@@ -5,8 +5,7 @@
  * number per severity and in total (`fixableOnly`: counting fixable findings only). A scan older
  * than `maxEvidenceAge` does not count — the image is treated as unscanned.
  */
-import type { DecisionEvidence } from '../../core/decision.js';
-import { SEVERITIES, severityRank, type Severity } from '../../core/severity.js';
+import { type DecisionEvidence, SEVERITIES, severityRank, type Severity } from '../../core/index.js';
 import type { VulnerabilityFinding } from '../evidence.js';
 import { evidenceError, pinned, type ImageRule } from './types.js';
 

@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { remoteOf, type AuditFn, type Denial, type Env } from '../context.js';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.js';
+import type { Database } from '../../store/index.js';
 
 /** Marks the request as refused, for auditDenials; returns `response`. */
 export function recordDenial(c: Context<Env>, denial: Denial, response: Response): Response {

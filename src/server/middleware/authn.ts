@@ -14,7 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.js';
+import type { Database } from '../../store/index.js';
 import { authenticateClientCert, type ClientCertIdentity } from '../client-certs.js';
 import type { Env } from '../context.js';
 import { googleError } from '../errors.js';

@@ -6,8 +6,8 @@
  * METADATA_INVALID) whose message names the field.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { PortcullisError } from '../../core/errors.js';
-import { checkJson, checkStorable } from '../../metadata/storable.js';
+import { PortcullisError } from '../../core/index.js';
+import { checkJson, checkStorable } from '../../metadata/index.js';
 
 function notUtf8(where: string): PortcullisError {
   return new PortcullisError({

@@ -13,8 +13,8 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
-import { readAudit, verifyAudit } from '../../audit/log.js';
-import { PortcullisError } from '../../core/errors.js';
+import { readAudit, verifyAudit } from '../../audit/index.js';
+import { PortcullisError } from '../../core/index.js';
 import { remoteOf, type Env, type OpenApiPart, type RouteGroup, type ServerServices } from '../context.js';
 import { toGoogleError } from '../errors.js';
 import { adminCredential } from '../middleware/admin-credential.js';

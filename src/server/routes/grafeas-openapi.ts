@@ -1,7 +1,12 @@
 /** The /v1 part of /openapi.json (OpenAPI 3.1), generated from the Grafeas route table. */
-import { KINDS, KIND_NAMES, NOTE_DETAIL_FIELDS, OCCURRENCE_DETAIL_FIELDS } from '../../metadata/kinds.js';
-import { MAX_PAGE_SIZE } from '../../metadata/page-token.js';
-import { GRAFEAS_SEVERITIES } from '../../core/severity.js';
+import {
+  KINDS,
+  KIND_NAMES,
+  NOTE_DETAIL_FIELDS,
+  OCCURRENCE_DETAIL_FIELDS,
+  MAX_PAGE_SIZE,
+} from '../../metadata/index.js';
+import { GRAFEAS_SEVERITIES } from '../../core/index.js';
 import type { OpenApiPart } from '../context.js';
 import { ROUTES } from './grafeas-table.js';
 

@@ -6,10 +6,10 @@
  * `projects/{project}/locations/{location}`.
  */
 import type { Kysely } from 'kysely';
-import { PortcullisError } from '../../core/errors.js';
-import * as svc from '../../metadata/service.js';
-import { formatParent, isValidId, tryParseName, type Parent, type ResourceName } from '../../metadata/names.js';
-import type { Database } from '../../store/schema.js';
+import { PortcullisError } from '../../core/index.js';
+import * as svc from '../../metadata/index.js';
+import { formatParent, isValidId, tryParseName, type Parent, type ResourceName } from '../../metadata/index.js';
+import type { Database } from '../../store/index.js';
 import { allows, type Principal, type Role } from '../tokens.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';

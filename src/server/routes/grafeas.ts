@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { RawBuilder } from 'kysely';
-import { PortcullisError } from '../../core/errors.js';
+import { PortcullisError, type AuditEntry } from '../../core/index.js';
 import { remoteOf, type Env, type RouteGroup, type ServerServices } from '../context.js';
 import { errorResponse, googleError, toGoogleError } from '../errors.js';
 import { authenticate, authorize, type AuthnOptions } from '../middleware/authn.js';
@@ -17,7 +17,6 @@ import type { RateLimiter } from '../rate-limit.js';
 import { allows, type Principal } from '../tokens.js';
 import { authorizeRoute, findRoute, matchPath, type MatchedPath, type RouteDef } from './grafeas-table.js';
 import { grafeasOpenApi } from './grafeas-openapi.js';
-import type { AuditEntry } from '../../core/audit-entry.js';
 
 export interface GrafeasOptions extends ServerServices {
   authn: AuthnOptions;

@@ -5,7 +5,7 @@
 import { loadSourceTimes } from '../coverage-store.js';
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
-import type { Store } from '../../store/store.js';
+import type { Store } from '../../store/index.js';
 import type { OsvRecord } from '../osv.js';
 import { osAdvisoryOf, type AdvisoryCoverage, type OsAdvisoryRow, type PackageKey } from '../store-index.js';
 import type { IndexHeader } from './format.js';

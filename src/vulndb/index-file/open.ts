@@ -7,8 +7,7 @@
  * With PostgreSQL (`--database-url`) scans query the database: it is already running, and
  * its indexed lookups are as fast as the file.
  */
-import { defaultDataDir } from '../../store/data-dir.js';
-import type { Store, StoreOptions } from '../../store/store.js';
+import { defaultDataDir, type Store, type StoreOptions } from '../../store/index.js';
 import type { AdvisoryData } from '../store-index.js';
 import { IndexUnusable } from './format.js';
 import { abandonedMarkers, clearPending, indexPathOf, storeIdOf } from './files.js';
@@ -32,7 +31,7 @@ export const INDEX_ENV = 'PORTCULLIS_ADVISORY_INDEX';
 // The database, its SQL and the index builder load only when a scan needs them: the common path
 // (a current index) reads one file and loads no database code at all.
 async function openStore(opts: StoreOptions): Promise<Store> {
-  return (await import('../../store/store.js')).openStore(opts);
+  return (await import('../../store/index.js')).openStore(opts);
 }
 
 async function fromStore(store: Store): Promise<AdvisorySource> {

@@ -6,7 +6,7 @@
  * store as it was before the command); if the command dies in between, its marker outlives it
  * and the next scan rebuilds the index instead of trusting it.
  */
-import type { Store } from '../../store/store.js';
+import type { Store } from '../../store/index.js';
 import { buildAdvisoryIndex, storeGeneration } from './build.js';
 import { IndexUnusable } from './format.js';
 import { abandonedMarkers, clearPending, indexPathOf, markPending, storeIdOf } from './files.js';

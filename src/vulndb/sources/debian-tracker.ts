@@ -2,7 +2,7 @@
  * The Debian security tracker's JSON export (security-tracker.debian.org/tracker/data/json):
  * source package → CVE → release → { status, fixed_version, urgency }.
  */
-import type { FixState } from '../../core/vulnerability.js';
+import type { FixState } from '../../core/index.js';
 import type { OsAdvisory } from '../types.js';
 
 interface ReleaseEntry {

@@ -13,8 +13,7 @@
  */
 import { PackageURL } from 'packageurl-js';
 import { isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement } from './types.js';
-import type { VexStatus } from '../../core/vulnerability.js';
-import { isRecord } from '../../core/is-record.js';
+import { type VexStatus, isRecord } from '../../core/index.js';
 
 export const CYCLONEDX_VEX_VERSIONS = ['1.4', '1.5', '1.6'] as const;
 

@@ -8,8 +8,7 @@
  */
 import { PackageURL } from 'packageurl-js';
 import { isTimestamp, vexInvalid, type Obj, type VexProduct, type VexStatement } from './types.js';
-import { VEX_STATUSES, type VexStatus } from '../../core/vulnerability.js';
-import { isRecord } from '../../core/is-record.js';
+import { VEX_STATUSES, type VexStatus, isRecord } from '../../core/index.js';
 
 export const OPENVEX_CONTEXT = 'https://openvex.dev/ns/v0.2.0';
 

@@ -1,6 +1,5 @@
 /** The VEX statement model shared by every VEX format reader, and the error they throw. */
-import { PortcullisError } from '../../core/errors.js';
-import type { VexNote, VexStatus } from '../../core/vulnerability.js';
+import { PortcullisError, type VexNote, type VexStatus } from '../../core/index.js';
 
 /** Statuses that remove a finding from the report (it stays visible as suppressed). */
 export const SUPPRESSING_STATUSES: readonly VexStatus[] = ['not_affected', 'fixed'];

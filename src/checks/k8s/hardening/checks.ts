@@ -10,7 +10,7 @@ import type { FieldPath, PodSpecLike, SecurityContextLike } from '../pss/types.j
 import { labelsOf, type ParsedSelector } from '../selectors.js';
 import type { PodTemplate } from '../workloads.js';
 import { DOCKER_HUB, isTrustedImage, parseImageName } from './images.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 /** What the checks can see besides the object: other objects of the input, and options. */
 export interface HardeningIndex {

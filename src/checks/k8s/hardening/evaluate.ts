@@ -2,10 +2,9 @@
  * The `hardening` rule set over loaded manifests: the input indexed once (PodDisruptionBudgets,
  * ServiceAccounts), then every rule of `rules.ts` on every object of its kinds.
  */
-import type { ConfigFinding } from '../../../core/config-finding.js';
+import { type ConfigFinding, isRecord } from '../../../core/index.js';
 import { apiGroup, findingFromHits } from '../_finding.js';
 import type { LoadResult, ManifestObject } from '../load.js';
-import { isRecord } from '../../../core/is-record.js';
 import { parseLabelSelector } from '../selectors.js';
 import { podTemplateOf } from '../workloads.js';
 import type { HardeningContext, HardeningIndex } from './checks.js';

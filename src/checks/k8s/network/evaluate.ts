@@ -5,7 +5,7 @@
  * namespace that were considered, the workloads of a namespace without a default deny.
  */
 import type { RuleDef } from '../../rule.js';
-import type { ConfigFinding } from '../../../core/config-finding.js';
+import type { ConfigFinding } from '../../../core/index.js';
 import { findingFromHits, type RelatedField } from '../_finding.js';
 import type { LoadResult, ManifestObject } from '../load.js';
 import { labelsOf } from '../selectors.js';

@@ -13,7 +13,7 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import type { ManifestObject } from '../load.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 import { parseLabelSelector, type ParsedSelector } from '../selectors.js';
 
 export const DIRECTIONS = ['Ingress', 'Egress'] as const;

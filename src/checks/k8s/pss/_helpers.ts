@@ -1,6 +1,6 @@
 /** Small shared pieces of the controls: message formatting and container visiting. */
 import type { ContainerLike, FieldPath, PodSpecLike, PssVersion } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 export const v = (minor: number): PssVersion => ({ major: 1, minor });
 

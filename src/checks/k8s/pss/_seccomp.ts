@@ -1,7 +1,7 @@
 /** Shared pieces of the two seccomp controls. */
 import { containersOf, joinQuote, pluralize, sortedSet, str } from './_helpers.js';
 import type { CheckResult, FieldPath, PodSpecLike } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 export const validSeccompType = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
 

@@ -12,7 +12,7 @@
  */
 import { ALLOWED, containersOf, goQuote, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { FieldPath, PssCheck } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const allowedType = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';

@@ -8,7 +8,7 @@
  */
 import { ALLOWED, asArray, containersOf, isWindowsPod, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { CheckPodFn, FieldPath, PssCheck } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 const capabilitiesRestricted_1_22: CheckPodFn = (_meta, spec) => {
   const missingDrop: string[] = [];

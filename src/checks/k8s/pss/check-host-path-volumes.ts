@@ -6,7 +6,7 @@
  */
 import { ALLOWED, asArray, joinQuote, pluralize, str, v } from './_helpers.js';
 import type { FieldPath, PssCheck } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 export const checkHostPathVolumes: PssCheck = {
   id: 'hostPathVolumes',

@@ -6,7 +6,7 @@
  */
 import { ALLOWED, asArray, containersOf, joinQuote, pluralize, sortedSet, v } from './_helpers.js';
 import type { FieldPath, PssCheck } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 export const checkHostPorts: PssCheck = {
   id: 'hostPorts',

@@ -8,7 +8,7 @@
  */
 import { ALLOWED, containersOf, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { FieldPath, HandlerLike, PssCheck } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 export const checkHostProbesAndHostLifecycle: PssCheck = {
   id: 'hostProbesAndHostLifecycle',

@@ -7,7 +7,7 @@
  */
 import { ALLOWED, asArray, joinQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import type { FieldPath, PssCheck } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 export const ALLOWED_VOLUME_TYPES: ReadonlySet<string> = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 

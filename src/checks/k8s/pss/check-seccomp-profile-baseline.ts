@@ -10,7 +10,7 @@
 import { ALLOWED, containersOf, goQuote, pluralize, sortedSet, str, v } from './_helpers.js';
 import { seccompFields } from './_seccomp.js';
 import type { FieldPath, PssCheck } from './types.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';

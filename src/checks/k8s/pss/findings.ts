@@ -13,8 +13,7 @@ import { podTemplateOf } from '../workloads.js';
 import { evaluatePod, formatViolation, resolveVersion } from './evaluate.js';
 import type { CheckLevel, FieldPath, PssCheck } from './types.js';
 import { formatPssVersion } from './version.js';
-import type { ConfigFinding, ConfigLocation } from '../../../core/config-finding.js';
-import type { Severity } from '../../../core/severity.js';
+import type { ConfigFinding, ConfigLocation, Severity } from '../../../core/index.js';
 
 export const PSS_DOC = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 export const PSS_SEVERITY: Readonly<Record<CheckLevel, Severity>> = { baseline: 'HIGH', restricted: 'MEDIUM' };

@@ -1,5 +1,5 @@
 /** Policy versions: `v1.NN` or `latest`, as in the `pod-security.kubernetes.io/*-version` labels. */
-import { PortcullisError } from '../../../core/errors.js';
+import { PortcullisError } from '../../../core/index.js';
 import type { PssVersion } from './types.js';
 
 export const LATEST = 'latest';

@@ -5,12 +5,11 @@
  * rules and other bindings in `related`.
  */
 import type { RuleDef } from '../../rule.js';
-import { maxSeverity, type Severity } from '../../../core/severity.js';
+import { maxSeverity, type Severity, type ConfigFinding } from '../../../core/index.js';
 import { findingFromHits, type RelatedField } from '../_finding.js';
 import type { LoadResult, ManifestObject } from '../load.js';
 import { readRbac, subjectKey, subjectLabel, type BindingInfo, type SubjectInfo } from './model.js';
 import { BINDING_RULES, GRANT_RULES, isFullWildcard, SUBSUMED_BY_WILDCARD } from './rules.js';
-import type { ConfigFinding } from '../../../core/config-finding.js';
 
 export const RBAC_RULE_LIST: readonly RuleDef[] = [...GRANT_RULES, ...BINDING_RULES];
 

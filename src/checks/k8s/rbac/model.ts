@@ -11,7 +11,7 @@
 import type { ManifestObject } from '../load.js';
 import { asArray, str } from '../pss/_helpers.js';
 import { labelsOf, parseLabelSelector } from '../selectors.js';
-import { isRecord } from '../../../core/is-record.js';
+import { isRecord } from '../../../core/index.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 

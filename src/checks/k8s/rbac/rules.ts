@@ -3,7 +3,7 @@
  * (who is bound to what). `evaluate.ts` resolves bindings → roles → rules and reports per subject.
  */
 import type { RuleDef } from '../../rule.js';
-import type { Severity } from '../../../core/severity.js';
+import type { Severity } from '../../../core/index.js';
 import type { BindingInfo, PolicyRuleInfo, RoleInfo, SubjectInfo } from './model.js';
 import { RBAC_GROUP } from './model.js';
 

@@ -15,12 +15,11 @@
  */
 import { looksLikePrivateKey } from '../../_credentials.js';
 import type { RuleDef } from '../../rule.js';
-import type { ConfigFinding } from '../../../core/config-finding.js';
+import { type ConfigFinding, isRecord } from '../../../core/index.js';
 import { findingFromHits, type Hit, type RelatedField } from '../_finding.js';
 import type { LoadResult, ManifestObject } from '../load.js';
 import { asArray, containersOf, str } from '../pss/_helpers.js';
 import { podTemplateOf } from '../workloads.js';
-import { isRecord } from '../../../core/is-record.js';
 
 const DOC = 'https://kubernetes.io/docs/concepts/configuration/secret/';
 export const MAX_SECRET_BYTES = 1 << 20;
