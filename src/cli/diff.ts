@@ -1,10 +1,8 @@
 /** `portcullis diff <before> <after>`: what changed between two versions of an image. */
 import { Command, Option } from 'commander';
-import { diffImages, isRegression } from '../diff/index.js';
+import { isRegression, runDiff } from '../diff/index.js';
 import { exitStatusFor, parseExitCode, formatIdsOf, renderReport } from '../report/index.js';
-import { analyseTarget, type AnalysedTarget } from '../scan/index.js';
-import { filterFindings, matchCatalog, releaseOf, loadIndexFrom } from '../vulndb/index.js';
-import { parseSeverityList, SEVERITIES, type MatchResult } from '../core/index.js';
+import { parseSeverityList, SEVERITIES } from '../core/index.js';
 import { advisorySourceFrom } from './advisory-source.js';
 import { addImageOptions, imageOptionsFrom, type ImageFlags } from './image-options.js';
 import { useColor } from './color.js';
@@ -56,29 +54,15 @@ The JSON report (--format json) is described in docs/diff-report.md (kind "portc
   cmd.action(async (beforeRef: string, afterRef: string, flags: DiffFlags) => {
     const severities = parseSeverityList(flags.severity);
     const exitCode = parseExitCode(flags.exitCode);
-    const opts = imageOptionsFrom(flags);
     const say = !flags.quiet && !!process.stderr.isTTY;
-    const read = async (ref: string): Promise<AnalysedTarget> => {
-      if (say) process.stderr.write(`reading ${ref}\n`);
-      return analyseTarget(ref, opts);
-    };
-    const [before, after] = await Promise.all([read(beforeRef), read(afterRef)]);
-
-    let matches: { before: MatchResult; after: MatchResult } | undefined;
-    if (flags.vuln) {
-      const store = await advisorySourceFrom(flags);
-      try {
-        const match = async (t: AnalysedTarget): Promise<MatchResult> => {
-          const m = matchCatalog(t.result, await loadIndexFrom(store.data, t.result, releaseOf(t.result)));
-          return { findings: filterFindings(m.findings, { severities }), notes: m.notes };
-        };
-        matches = { before: await match(before), after: await match(after) };
-      } finally {
-        await store.close();
-      }
-    }
-
-    const diff = diffImages({ before, after, ...(matches ? { matches } : {}) });
+    const diff = await runDiff({
+      before: beforeRef,
+      after: afterRef,
+      image: imageOptionsFrom(flags),
+      severities,
+      ...(flags.vuln ? { openAdvisories: () => advisorySourceFrom(flags) } : {}),
+      ...(say ? { onRead: (ref: string) => process.stderr.write(`reading ${ref}\n`) } : {}),
+    });
     const color = useColor(process.stdout, { output: flags.output });
     await writeReport(renderReport('diff', flags.format, diff, { toolVersion: TOOL_VERSION, color }), flags.output);
     if (!flags.quiet && flags.format !== 'table')
